@@ -1,0 +1,3 @@
+from flowsuite.cli import main
+
+main()

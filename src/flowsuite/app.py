@@ -1,0 +1,42 @@
+"""create_app(): one ASGI application serving every face."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from flowsuite import __version__
+from flowsuite.core import health
+from flowsuite.core.runtime import Runtime
+from flowsuite.itflow.legacy import router as itflow_legacy_router
+from flowsuite.itflow.router import build_router as build_itflow_router
+from flowsuite.settings import Settings, get_settings
+
+DESCRIPTION = """
+flowsuite speaks three business APIs wire-compatibly on one database.
+
+* **ITFlow API v1** under `/api/v1/<module>/<function>.php`, and the legacy `/api.php`.
+
+Every ITFlow reply uses the original's envelope: `success` is the *string* `"True"`/`"False"`,
+row values are strings or `null`, reads carry an integer `count`, creates a string `"1"`.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The application for `settings` (by default, the FLOWSUITE_* environment)."""
+    settings = settings or get_settings()
+    runtime = Runtime.from_settings(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        runtime.db.dispose()
+
+    app = FastAPI(title="flowsuite", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app.state.runtime = runtime
+    app.include_router(health.router)
+    app.include_router(build_itflow_router())
+    app.include_router(itflow_legacy_router)
+    return app

@@ -1,0 +1,201 @@
+"""The `flowsuite` command: serve, db, company, per-face keys, demo."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from flowsuite.core.errors import DomainError
+from flowsuite.core.migrate import upgrade
+from flowsuite.core.runtime import Runtime
+from flowsuite.settings import Settings, get_settings
+from flowsuite.tenancy import service as tenancy
+
+console = Console()
+app = typer.Typer(help="flowsuite: iFlow, ITFlow and Cflow APIs on one database.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+company_app = typer.Typer(help="Companies (tenants).", no_args_is_help=True)
+itflow_app = typer.Typer(help="The ITFlow face.", no_args_is_help=True)
+itflow_key_app = typer.Typer(help="ITFlow API keys.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(company_app, name="company")
+app.add_typer(itflow_app, name="itflow")
+itflow_app.add_typer(itflow_key_app, name="key")
+
+DEMO_DATABASE = "sqlite:///flowsuite-demo.db"
+
+
+def _runtime() -> Runtime:
+    return Runtime.from_settings(get_settings())
+
+
+def _fail(message: str) -> typer.Exit:
+    console.print(f"[red]error:[/red] {message}")
+    return typer.Exit(code=1)
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as error:
+        raise _fail(f"not a date (YYYY-MM-DD): {value}") from error
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every pending migration."""
+    upgrade(get_settings().database_url)
+    console.print("[green]database is up to date[/green]")
+
+
+@company_app.command("create")
+def company_create(
+    name: str, timezone: Annotated[str, typer.Option(help="IANA time zone")] = tenancy.DEFAULT_TIMEZONE
+) -> None:
+    """Create a company."""
+    runtime = _runtime()
+    try:
+        with runtime.db.transaction(write=True) as session:
+            company = tenancy.create_company(session, name, timezone)
+            console.print(f"created company [bold]{company.name}[/bold] (id {company.id}, {company.timezone})")
+    except DomainError as error:
+        raise _fail(str(error)) from error
+
+
+@company_app.command("list")
+def company_list() -> None:
+    """List companies."""
+    runtime = _runtime()
+    table = Table("id", "name", "time zone", "created (UTC)")
+    with runtime.db.transaction() as session:
+        for company in tenancy.list_companies(session):
+            table.add_row(str(company.id), company.name, company.timezone, str(company.created_at))
+    console.print(table)
+
+
+@itflow_key_app.command("create")
+def itflow_key_create(
+    company: Annotated[str, typer.Option(help="company name")],
+    name: Annotated[str, typer.Option(help="a name for the key")],
+    client_id: Annotated[int | None, typer.Option(help="limit the key to this client")] = None,
+    expires: Annotated[str | None, typer.Option(help="invalid from 00:00 of this date (YYYY-MM-DD)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON only")] = False,
+) -> None:
+    """Create an ITFlow API key; prints the key and its decrypt password once."""
+    from flowsuite.itflow.keys import create_key
+
+    runtime = _runtime()
+    expires_on = _parse_date(expires)
+    try:
+        with runtime.db.transaction(write=True) as session:
+            owner = tenancy.company_by_name(session, company)
+            issued = create_key(
+                session, runtime.secret, company_id=owner.id, name=name, client_id=client_id, expires_on=expires_on
+            )
+    except DomainError as error:
+        raise _fail(str(error)) from error
+    if as_json:
+        print(json.dumps({"id": issued.id, "api_key": issued.api_key, "decrypt_password": issued.decrypt_password}))
+        return
+    console.print(
+        f"ITFlow key [bold]{name}[/bold] (id {issued.id}) for {company}"
+        f"{'' if client_id is None else f', client {client_id} only'}"
+    )
+    console.print(f"  api_key:                  [bold green]{issued.api_key}[/bold green]")
+    console.print(f"  api_key_decrypt_password: [bold green]{issued.decrypt_password}[/bold green]")
+    console.print("[yellow]Copy both now: they are not stored and cannot be shown again.[/yellow]")
+
+
+@itflow_key_app.command("list")
+def itflow_key_list(company: Annotated[str, typer.Option(help="company name")]) -> None:
+    """List a company's ITFlow keys (secrets are never shown)."""
+    from flowsuite.itflow.keys import list_keys
+
+    runtime = _runtime()
+    table = Table("id", "name", "scope", "key", "expires", "status", "last used (UTC)")
+    try:
+        with runtime.db.transaction() as session:
+            owner = tenancy.company_by_name(session, company)
+            for key in list_keys(session, owner.id):
+                table.add_row(
+                    str(key.id),
+                    key.name,
+                    "all clients" if key.client_id is None else f"client {key.client_id}",
+                    f"************{key.hint}",
+                    str(key.expires_on or "never"),
+                    "revoked" if key.revoked else "active",
+                    str(key.last_used_at or "never"),
+                )
+    except DomainError as error:
+        raise _fail(str(error)) from error
+    console.print(table)
+
+
+@itflow_key_app.command("revoke")
+def itflow_key_revoke(key_id: Annotated[int, typer.Argument(help="the key's id")]) -> None:
+    """Revoke an ITFlow key: it stops working at once."""
+    from flowsuite.itflow.keys import revoke_key
+
+    runtime = _runtime()
+    try:
+        with runtime.db.transaction(write=True) as session:
+            revoke_key(session, key_id)
+    except DomainError as error:
+        raise _fail(str(error)) from error
+    console.print(f"revoked ITFlow key {key_id}")
+
+
+@app.command("demo")
+def demo(
+    base_url: Annotated[str, typer.Option(help="where the server will listen")] = "http://127.0.0.1:8000",
+) -> None:
+    """Create a demo company with realistic data and print its keys and ready-to-paste curl commands."""
+    from flowsuite.demo import create_demo
+
+    runtime = _runtime()
+    upgrade(runtime.settings.database_url)
+    create_demo(runtime, console, base_url)
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    workers: Annotated[int, typer.Option(help="worker processes")] = 1,
+    with_demo: Annotated[bool, typer.Option("--demo", help=f"serve demo data from {DEMO_DATABASE}")] = False,
+    migrate: Annotated[bool, typer.Option(help="apply pending migrations before serving")] = True,
+) -> None:
+    """Run the HTTP server."""
+    import uvicorn
+
+    if with_demo:
+        os.environ["FLOWSUITE_DATABASE_URL"] = DEMO_DATABASE
+        get_settings.cache_clear()
+    settings: Settings = get_settings()
+    if migrate or with_demo:
+        upgrade(settings.database_url)
+    if with_demo:
+        from flowsuite.demo import create_demo
+
+        create_demo(_runtime(), console, f"http://{host}:{port}")
+    uvicorn.run(
+        "flowsuite.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=settings.log_level,
+        access_log=False,
+    )
+
+
+def main() -> None:
+    app()

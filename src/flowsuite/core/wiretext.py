@@ -1,0 +1,88 @@
+"""Read queries that return every value as text, compiled once and run on the raw driver cursor.
+
+The APIs flowsuite speaks send database values as JSON strings ("1", "95.00", "2026-11-22 08:33:32").
+Letting the database format each value, and handing the rows straight to the JSON encoder, keeps the
+hot read paths free of per-value Python work; compiling each statement once per dialect keeps them
+free of statement construction. (bench/ measures what this buys; ../shared/perf-notes.md motivated it.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Integer, Numeric, SmallInteger, Text, case, cast, func, null
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql.expression import ClauseElement
+from sqlalchemy.types import Date, DateTime, Time
+
+Row = tuple[Any, ...]
+
+
+def wire_text(column: ColumnElement[Any], dialect: str) -> ColumnElement[Any]:
+    """`column` rendered by the database as the text the wire carries; NULL stays NULL."""
+    kind = column.type
+    if isinstance(kind, Numeric) and not isinstance(kind, Integer):
+        scale = kind.scale or 0
+        if dialect == "sqlite":
+            return case((column.is_(None), null()), else_=func.printf(f"%.{scale}f", column))
+        return cast(column, Text)
+    if isinstance(kind, (Integer, SmallInteger)):
+        return cast(column, Text)
+    if isinstance(kind, DateTime):
+        if dialect == "sqlite":
+            return column
+        return func.to_char(column, "YYYY-MM-DD HH24:MI:SS")
+    if isinstance(kind, (Date, Time)):
+        return column if dialect == "sqlite" else cast(column, Text)
+    return column
+
+
+class _Compiled:
+    __slots__ = ("defaults", "names", "positions", "sql")
+
+    def __init__(self, statement: ClauseElement, dialect: Dialect) -> None:
+        compiled: Any = statement.compile(dialect=dialect)
+        self.sql = compiled.string
+        self.defaults = dict(compiled.params)
+        self.positions: Sequence[str] | None = compiled.positiontup if compiled.positional else None
+        selected = getattr(statement, "selected_columns", None)
+        # Plain str keys: the result's own key objects are a str subclass that orjson refuses.
+        self.names = tuple(str(c.key) for c in selected) if selected is not None else ()
+
+
+class PreparedQuery:
+    """A statement built per dialect by `build`, compiled once, and executed on the driver cursor."""
+
+    def __init__(self, build: Callable[[str], ClauseElement]) -> None:
+        self._build = build
+        self._compiled: dict[str, _Compiled] = {}
+
+    def _for(self, dialect: Dialect) -> _Compiled:
+        compiled = self._compiled.get(dialect.name)
+        if compiled is None:
+            compiled = self._compiled[dialect.name] = _Compiled(self._build(dialect.name), dialect)
+        return compiled
+
+    def column_names(self, dialect: Dialect) -> tuple[str, ...]:
+        return self._for(dialect).names
+
+    def execute(self, session: Session, params: Mapping[str, Any]) -> tuple[tuple[str, ...], list[Row]]:
+        """Runs the query in the session's transaction; returns the column names and the rows."""
+        connection = session.connection()
+        compiled = self._for(connection.dialect)
+        values = {**compiled.defaults, **params}
+        arguments: Any = [values[name] for name in compiled.positions] if compiled.positions is not None else values
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(compiled.sql, arguments)
+            rows = list(cursor.fetchall()) if cursor.description is not None else []
+        finally:
+            cursor.close()
+        return compiled.names, rows
+
+    def dicts(self, session: Session, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        names, rows = self.execute(session, params)
+        return [dict(zip(names, row, strict=True)) for row in rows]

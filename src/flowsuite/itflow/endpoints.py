@@ -1,0 +1,117 @@
+"""The table of ITFlow endpoints: path, method, kind of answer, and the service call behind each."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from sqlalchemy.orm import Session
+
+from flowsuite.itflow.context import KeyContext
+from flowsuite.itflow.params import Params
+from flowsuite.itflow.resources import Page, Resource
+from flowsuite.itflow.services.clients import clients
+
+Kind = Literal["read", "create", "update", "delete"]
+Run = Callable[[Session, KeyContext, Params, Page], Any]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One `/api/v1/<module>/<function>.php`. `kind` picks the envelope and the failure message."""
+
+    module: str
+    function: str
+    kind: Kind
+    run: Run
+    summary: str
+    query_params: tuple[str, ...] = ()
+    body_fields: tuple[str, ...] = ()
+    notes: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def method(self) -> str:
+        return "GET" if self.kind == "read" else "POST"
+
+    @property
+    def path(self) -> str:
+        return f"/api/v1/{self.module}/{self.function}.php"
+
+
+def without_page(write: Callable[[Session, KeyContext, Params], Any]) -> Run:
+    """A write as an endpoint runs it (writes are not paged)."""
+    return lambda session, key, params, _page: write(session, key, params)
+
+
+def archive_run(resource: Resource, archived: bool) -> Run:
+    def run(session: Session, key: KeyContext, params: Params, _page: Page) -> int:
+        return resource.set_archived(session, key, params, archived)
+
+    return run
+
+
+def crud(resource: Resource, *, delete: bool = True, update: bool = True) -> list[Endpoint]:
+    """read / create / update / delete (and archive / unarchive where the module has them)."""
+    filters = tuple(f.param for f in resource.read_filters)
+    fields = tuple(f.param for f in resource.fields)
+    client = ("client_id",)
+    entity = resource.entity
+    endpoints = [
+        Endpoint(
+            resource.name,
+            "read",
+            "read",
+            resource.read,
+            f"Read {resource.name}",
+            query_params=(*filters, "client_id", "limit", "offset"),
+            notes=f"Filters are tried in this order and the first one present wins: {', '.join(filters)}.",
+        ),
+        Endpoint(
+            resource.name,
+            "create",
+            "create",
+            without_page(resource.create),
+            f"Create a {entity}",
+            body_fields=(*fields, *([] if resource.client_column is None else client)),
+        ),
+    ]
+    if update:
+        endpoints.append(
+            Endpoint(
+                resource.name,
+                "update",
+                "update",
+                without_page(resource.update),
+                f"Update a {entity}",
+                body_fields=(resource.pk, *fields, *([] if resource.client_column is None else client)),
+            )
+        )
+    if delete:
+        endpoints.append(
+            Endpoint(
+                resource.name,
+                "delete",
+                "delete",
+                without_page(resource.delete),
+                f"Delete a {entity}",
+                body_fields=(resource.pk, *client) if resource.client_column else (resource.pk,),
+            )
+        )
+    if resource.archivable:
+        for function, archived in (("archive", True), ("unarchive", False)):
+            endpoints.append(
+                Endpoint(
+                    resource.name,
+                    function,
+                    "update",
+                    archive_run(resource, archived),
+                    f"{function.capitalize()} a {entity}",
+                    body_fields=(resource.pk, *client) if resource.client_column else (resource.pk,),
+                )
+            )
+    return endpoints
+
+
+ENDPOINTS: tuple[Endpoint, ...] = (*crud(clients),)

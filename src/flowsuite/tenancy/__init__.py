@@ -1,0 +1,1 @@
+"""Companies (tenants), API credentials of every face, and the audit log."""

@@ -1,0 +1,131 @@
+"""A real server process on a real database, for SQLite and PostgreSQL alike.
+
+Each backend gets a fresh database migrated with Alembic and one `flowsuite serve` process. Tests
+isolate themselves by tenancy: each makes its own company (and keys) through the services, so no test
+sees another's rows and nothing needs cleaning between tests.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+
+from flowsuite.core.db import Database
+from flowsuite.core.migrate import upgrade
+from flowsuite.core.secrets import ServerSecret
+
+POSTGRES_ADMIN_URL = os.environ.get("FLOWSUITE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+SECRET = "test-secret-" + "s" * 40
+BACKENDS = [b for b in os.environ.get("FLOWSUITE_TEST_BACKENDS", "sqlite,postgresql").split(",") if b]
+
+
+@dataclass
+class LiveServer:
+    """A running flowsuite process and direct access to its database for building test data."""
+
+    backend: str
+    base_url: str
+    database_url: str
+    db: Database
+    secret: ServerSecret
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.base_url, timeout=30)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _postgres_database() -> Iterator[str]:
+    name = f"flowsuite_test_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as error:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"PostgreSQL is not reachable: {error}")
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _start_server(database_url: str, workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "FLOWSUITE_DATABASE_URL": database_url,
+        "FLOWSUITE_SECRET_KEY": SECRET,
+        "FLOWSUITE_LOG_LEVEL": "warning",
+        "FLOWSUITE_MAX_BODY_BYTES": "65536",
+    }
+    with open(workdir / "server.log", "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "flowsuite", "serve", "--port", str(port), "--no-migrate"],
+            env=env,
+            cwd=workdir,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError((workdir / "server.log").read_text())
+        try:
+            if httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200:
+                return process, base_url
+        except httpx.TransportError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("server did not start:\n" + (workdir / "server.log").read_text())
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    backend: str = request.param
+    workdir = tmp_path_factory.mktemp(backend)
+    if backend == "sqlite":
+        urls: Iterator[str] = iter([f"sqlite:///{workdir / 'flowsuite.db'}"])
+    else:
+        urls = _postgres_database()
+    database_url = next(urls)
+    try:
+        upgrade(database_url)
+        process, base_url = _start_server(database_url, workdir)
+        db = Database(database_url)
+        try:
+            yield LiveServer(backend, base_url, database_url, db, ServerSecret(SECRET.encode()))
+        finally:
+            db.dispose()
+            process.terminate()
+            process.wait(timeout=10)
+            server_log = (workdir / "server.log").read_text()
+            assert "Traceback" not in server_log, server_log
+    finally:
+        for _ in urls:  # runs the PostgreSQL generator's clean-up
+            pass
+
+
+@pytest.fixture
+def http(server: LiveServer) -> Iterator[httpx.Client]:
+    with server.client() as client:
+        yield client
