@@ -14,7 +14,8 @@ from flowsuite.itflow.resources import Page, Resource
 from flowsuite.itflow.services.clients import clients
 
 Kind = Literal["read", "create", "update", "delete"]
-Run = Callable[[Session, KeyContext, Params, Page], Any]
+# Reads are given a ReadConnection, writes a Session inside their transaction.
+Run = Callable[[Any, KeyContext, Params, Page], Any]
 
 
 @dataclass(frozen=True)
