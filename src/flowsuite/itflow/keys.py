@@ -115,7 +115,7 @@ def list_keys(session: Session, company_id: int) -> list[KeyInfo]:
     scopes = dict(
         session.execute(
             select(ITFlowApiKey.credential_id, ITFlowApiKey.client_id).where(ITFlowApiKey.company_id == company_id)
-        ).tuples()
+        ).all()
     )
     return [
         KeyInfo(

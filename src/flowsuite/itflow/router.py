@@ -98,7 +98,7 @@ def render(endpoint: Endpoint, result: Any) -> Response:
     return json_response({"success": "True", "count": result})
 
 
-def _audit_failed_key(runtime: Runtime, caller: Caller, path: str) -> None:
+def audit_failed_key(runtime: Runtime, caller: Caller, path: str) -> None:
     with runtime.db.transaction(write=True) as session:
         record_audit(
             session,
@@ -146,7 +146,7 @@ def make_handler(endpoint: Endpoint) -> Any:
                 page = parse_page(query, body, runtime.settings.max_page_size)
                 result = endpoint.run(source, key, params, page)
         except _KeyRejected:
-            _audit_failed_key(runtime, caller, request.url.path)
+            audit_failed_key(runtime, caller, request.url.path)
             return failure(AUTH_FAILED, 401)
         except InvalidInput as error:
             return failure(error.message, 400)
