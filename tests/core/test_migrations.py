@@ -19,10 +19,7 @@ from tests.conftest import BACKENDS, POSTGRES_ADMIN_URL, _postgres_database
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_upgrade_from_empty_has_no_drift(backend: str, tmp_path: Path) -> None:
-    if backend == "sqlite":
-        urls = iter([f"sqlite:///{tmp_path / 'drift.db'}"])
-    else:
-        urls = _postgres_database()
+    urls = iter([f"sqlite:///{tmp_path / 'drift.db'}"]) if backend == "sqlite" else _postgres_database()
     url = next(urls)
     try:
         upgrade(url)
