@@ -11,7 +11,12 @@ from sqlalchemy.orm import Session
 from flowsuite.itflow.context import KeyContext
 from flowsuite.itflow.params import Params
 from flowsuite.itflow.resources import Page, Resource
+from flowsuite.itflow.services.assets import assets
+from flowsuite.itflow.services.certificates import certificates
 from flowsuite.itflow.services.clients import clients
+from flowsuite.itflow.services.domains import domains
+from flowsuite.itflow.services.networks import networks
+from flowsuite.itflow.services.software import software
 
 Kind = Literal["read", "create", "update", "delete"]
 # Reads are given a ReadConnection, writes a Session inside their transaction.
@@ -56,7 +61,7 @@ def archive_run(resource: Resource, archived: bool) -> Run:
 def crud(resource: Resource, *, delete: bool = True, update: bool = True) -> list[Endpoint]:
     """read / create / update / delete (and archive / unarchive where the module has them)."""
     filters = tuple(f.param for f in resource.read_filters)
-    fields = tuple(f.param for f in resource.fields)
+    fields = tuple(f.param for f in resource.body_fields())
     client = ("client_id",)
     entity = resource.entity
     endpoints = [
@@ -115,4 +120,11 @@ def crud(resource: Resource, *, delete: bool = True, update: bool = True) -> lis
     return endpoints
 
 
-ENDPOINTS: tuple[Endpoint, ...] = (*crud(clients),)
+ENDPOINTS: tuple[Endpoint, ...] = (
+    *crud(clients),
+    *crud(assets),
+    *crud(certificates),
+    *crud(domains),
+    *crud(networks),
+    *crud(software),
+)

@@ -8,7 +8,7 @@ numbering) subclasses Resource and overrides the hooks.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
@@ -94,6 +94,10 @@ class Resource:
         """The FROM clause and selected columns of a read; modules with joins override this."""
         return self.table, [wire_text(c, dialect).label(c.name) for c in self.wire_columns()]
 
+    def body_fields(self) -> tuple[Field, ...]:
+        """Every field a create or update accepts, as the endpoint documentation lists them."""
+        return self.fields
+
     def scope_column(self) -> Any:
         """The column a client-scoped key is restricted by."""
         return self.table.c[self.client_column or self.pk]
@@ -124,11 +128,31 @@ class Resource:
                 conditions.append(column == bindparam("value"))
             else:
                 conditions.append(func.lower(column) == func.lower(bindparam("value", type_=String)))
-        statement = select(*columns).select_from(source).where(and_(*conditions))
-        statement = statement.order_by(table.c[self.pk])
+        pk = table.c[self.pk]
+        if paged and self.page_before_join(read_filter):
+            # The page's ids come from the module's own table alone (an index scan), and only those
+            # rows are joined: a deep offset then skips index entries instead of joined rows, and the
+            # plan does not depend on the join's statistics.
+            page = (
+                select(pk)
+                .where(and_(*conditions))
+                .order_by(pk)
+                .limit(bindparam("limit"))
+                .offset(bindparam("offset"))
+                .subquery("page")
+            )
+            return select(*columns).select_from(source.join(page, page.c[self.pk] == pk)).order_by(pk)
+        statement = select(*columns).select_from(source).where(and_(*conditions)).order_by(pk)
         if paged:
             statement = statement.limit(bindparam("limit")).offset(bindparam("offset"))
         return statement
+
+    def page_before_join(self, read_filter: ReadFilter | None) -> bool:
+        """Whether a paged read may pick its page from the module's table before joining source()'s others.
+
+        Only true when every filter of the read is on the module's own table (see _read_statement).
+        """
+        return False
 
     def filter_column(self, read_filter: ReadFilter) -> Any:
         return self.table.c[read_filter.column]
@@ -190,10 +214,14 @@ class Resource:
         kind = self.table.c[column].type
         return getattr(kind, "length", None)
 
-    def parse_fields(self, params: Params) -> dict[str, Any]:
-        """The writable fields present in the request, parsed; absent fields are left out."""
+    def parse_fields(self, params: Params, fields: Iterable[Field] | None = None) -> dict[str, Any]:
+        """The writable fields present in the request, parsed; absent fields are left out.
+
+        `fields` defaults to the module's own; a module passes others for a second table it writes
+        (assets' primary interface).
+        """
         values: dict[str, Any] = {}
-        for spec in self.fields:
+        for spec in self.fields if fields is None else fields:
             raw = params.body.get(spec.param)
             if raw is None:
                 raw = params.query.get(spec.param)
@@ -303,12 +331,7 @@ class Resource:
             if spec.required and spec.column in values and not values[spec.column]:
                 raise InvalidInput(spec.param, f"{spec.param} cannot be empty.")
         self.before_update(session, key, row, values, params)
-        changed = False
-        for column, value in values.items():
-            if getattr(row, column) != value:
-                setattr(row, column, value)
-                changed = True
-        if changed:
+        if assign(row, values):
             self.touch(row)
         session.flush()
         self.after_update(session, key, row, params)
@@ -357,6 +380,16 @@ class Resource:
             entity_id=record_id,
             description=f"{action} {self.entity} {record_id} via API ({key.key_name})",
         )
+
+
+def assign(row: Any, values: dict[str, Any]) -> bool:
+    """Sets the values that differ from the row's; True if any did (only then is it "updated")."""
+    changed = False
+    for column, value in values.items():
+        if getattr(row, column) != value:
+            setattr(row, column, value)
+            changed = True
+    return changed
 
 
 def deny_scoped(key: KeyContext, what: str) -> None:
