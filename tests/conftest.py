@@ -68,6 +68,14 @@ def _postgres_database() -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def fresh_database(backend: str, workdir: Path) -> Iterator[str]:
+    """Yields the URL of an empty database of `backend`; a PostgreSQL one is dropped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite:///{workdir / 'flowsuite.db'}"
+    else:
+        yield from _postgres_database()
+
+
 def _start_server(database_url: str, workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     env = {
@@ -103,10 +111,7 @@ def _start_server(database_url: str, workdir: Path) -> tuple[subprocess.Popen[by
 def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     backend: str = request.param
     workdir = tmp_path_factory.mktemp(backend)
-    if backend == "sqlite":
-        urls: Iterator[str] = iter([f"sqlite:///{workdir / 'flowsuite.db'}"])
-    else:
-        urls = _postgres_database()
+    urls = fresh_database(backend, workdir)
     database_url = next(urls)
     try:
         upgrade(database_url)

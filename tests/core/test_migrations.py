@@ -14,15 +14,12 @@ from sqlalchemy import create_engine
 import flowsuite.models  # noqa: F401
 from flowsuite.core.db import Base
 from flowsuite.core.migrate import upgrade
-from tests.conftest import BACKENDS, POSTGRES_ADMIN_URL, _postgres_database
+from tests.conftest import BACKENDS, POSTGRES_ADMIN_URL, fresh_database
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_upgrade_from_empty_has_no_drift(backend: str, tmp_path: Path) -> None:
-    if backend == "sqlite":
-        urls = iter([f"sqlite:///{tmp_path / 'drift.db'}"])
-    else:
-        urls = _postgres_database()
+    urls = fresh_database(backend, tmp_path)
     url = next(urls)
     try:
         upgrade(url)
