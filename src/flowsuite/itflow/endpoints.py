@@ -12,6 +12,7 @@ from flowsuite.itflow.context import KeyContext
 from flowsuite.itflow.params import Params
 from flowsuite.itflow.resources import Page, Resource
 from flowsuite.itflow.services.clients import clients
+from flowsuite.itflow.services.contacts import contacts
 
 Kind = Literal["read", "create", "update", "delete"]
 Run = Callable[[Session, KeyContext, Params, Page], Any]
@@ -114,4 +115,7 @@ def crud(resource: Resource, *, delete: bool = True, update: bool = True) -> lis
     return endpoints
 
 
-ENDPOINTS: tuple[Endpoint, ...] = (*crud(clients),)
+ENDPOINTS: tuple[Endpoint, ...] = (
+    *crud(clients),
+    *crud(contacts),
+)
