@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from sqlalchemy.orm import Session
@@ -13,6 +13,7 @@ from flowsuite.itflow.params import Params
 from flowsuite.itflow.resources import Page, Resource
 from flowsuite.itflow.services.clients import clients
 from flowsuite.itflow.services.contacts import contacts
+from flowsuite.itflow.services.credentials import DECRYPT_PASSWORD, credentials
 
 Kind = Literal["read", "create", "update", "delete"]
 Run = Callable[[Session, KeyContext, Params, Page], Any]
@@ -115,7 +116,21 @@ def crud(resource: Resource, *, delete: bool = True, update: bool = True) -> lis
     return endpoints
 
 
+def with_params(endpoints: list[Endpoint], query: tuple[str, ...] = (), body: tuple[str, ...] = ()) -> list[Endpoint]:
+    """The endpoints with parameters of their module added to what they document."""
+    return [
+        replace(
+            endpoint,
+            query_params=(*endpoint.query_params, *query),
+            body_fields=(*endpoint.body_fields, *body) if endpoint.method == "POST" else endpoint.body_fields,
+        )
+        for endpoint in endpoints
+    ]
+
+
 ENDPOINTS: tuple[Endpoint, ...] = (
     *crud(clients),
     *crud(contacts),
+    # The decrypt password may come in the query string (older clients) or in the body.
+    *with_params(crud(credentials), query=(DECRYPT_PASSWORD,), body=(DECRYPT_PASSWORD,)),
 )
