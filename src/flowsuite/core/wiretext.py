@@ -20,7 +20,11 @@ from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.expression import ClauseElement
 from sqlalchemy.types import Date, DateTime, Time
 
+from flowsuite.core.db import ReadConnection
+
 Row = tuple[Any, ...]
+# Where a prepared query runs: an ORM session (inside a write's transaction) or a read connection.
+Connectable = Session | ReadConnection
 
 
 def timestamp_param(value: dt.datetime) -> str:
@@ -94,14 +98,18 @@ class PreparedQuery:
     def column_names(self, dialect: Dialect) -> tuple[str, ...]:
         return self._for(dialect).names
 
-    def execute(self, session: Session, params: Mapping[str, Any]) -> tuple[tuple[str, ...], list[Row]]:
-        """Runs the query in the session's transaction; returns the column names and the rows."""
-        connection = session.connection()
-        compiled = self._for(connection.dialect)
+    def execute(self, source: Connectable, params: Mapping[str, Any]) -> tuple[tuple[str, ...], list[Row]]:
+        """Runs the query (in the session's transaction, if given one); returns column names and rows."""
+        if isinstance(source, ReadConnection):
+            dialect, driver = source.dialect, source.driver_connection
+        else:
+            connection = source.connection()
+            dialect, driver = connection.dialect, connection.connection
+        compiled = self._for(dialect)
         values = {**compiled.defaults, **params}
         arguments: Any = [values[name] for name in compiled.positions] if compiled.positions is not None else values
-        cursor = connection.connection.cursor()
-        driver_error = connection.dialect.loaded_dbapi.Error
+        cursor = driver.cursor()
+        driver_error = dialect.loaded_dbapi.Error
         try:
             cursor.execute(compiled.sql, arguments)
             rows = list(cursor.fetchall()) if cursor.description is not None else []
@@ -113,6 +121,6 @@ class PreparedQuery:
             cursor.close()
         return compiled.names, rows
 
-    def dicts(self, session: Session, params: Mapping[str, Any]) -> list[dict[str, Any]]:
-        names, rows = self.execute(session, params)
+    def dicts(self, source: Connectable, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        names, rows = self.execute(source, params)
         return [dict(zip(names, row, strict=True)) for row in rows]

@@ -18,7 +18,8 @@ from flowsuite.itflow.services.ticket_replies import ticket_replies
 from flowsuite.itflow.services.tickets import tickets
 
 Kind = Literal["read", "create", "update", "delete"]
-Run = Callable[[Session, KeyContext, Params, Page], Any]
+# Reads are given a ReadConnection, writes a Session inside their transaction.
+Run = Callable[[Any, KeyContext, Params, Page], Any]
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from flowsuite.core.errors import InvalidInput
 from flowsuite.core.secrets import ServerSecret, new_token
+from flowsuite.core.wiretext import Connectable
 from flowsuite.itflow.context import KeyContext
 from flowsuite.itflow.crypto import new_company_data_key, open_company_data_key, seal_for_key
 from flowsuite.itflow.models import Client, ITFlowApiKey, ITFlowSettings, TicketStatus
@@ -114,7 +115,7 @@ def list_keys(session: Session, company_id: int) -> list[KeyInfo]:
     scopes = dict(
         session.execute(
             select(ITFlowApiKey.credential_id, ITFlowApiKey.client_id).where(ITFlowApiKey.company_id == company_id)
-        ).tuples()
+        ).all()
     )
     return [
         KeyInfo(
@@ -135,9 +136,9 @@ def revoke_key(session: Session, credential_id: int) -> None:
     revoke_credential(session, credential_id, FACE)
 
 
-def authenticate(session: Session, secret: ServerSecret, presented: str, caller: Caller) -> KeyContext | None:
+def authenticate(source: Connectable, secret: ServerSecret, presented: str, caller: Caller) -> KeyContext | None:
     """The valid key `presented` names, or None (unknown, revoked or expired)."""
-    resolved = _LOOKUP.resolve(session, secret, presented)
+    resolved = _LOOKUP.resolve(source, secret, presented)
     if resolved is None:
         return None
     client_id, sealed_data_key = resolved.extra

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from flowsuite.core.db import Base, utc_now
 from flowsuite.core.errors import InvalidInput
-from flowsuite.core.wiretext import PreparedQuery, wire_text
+from flowsuite.core.wiretext import Connectable, PreparedQuery, wire_text
 from flowsuite.itflow.context import KeyContext
 from flowsuite.itflow.errors import OperationFailed, Refused
 from flowsuite.itflow.models import Client
@@ -219,7 +219,7 @@ class Resource:
     def filter_value(self, read_filter: ReadFilter, value: str) -> Any:
         return value
 
-    def read(self, session: Session, key: KeyContext, params: Params, page: Page) -> list[WireRow]:
+    def read(self, session: Connectable, key: KeyContext, params: Params, page: Page) -> list[WireRow]:
         """The rows the request asks for, as wire rows; [] when nothing matches."""
         read_filter, value = self.choose_filter(params)
         client_filter = to_integer("client_id", params.get("client_id"))
@@ -242,7 +242,7 @@ class Resource:
         query = self._prepared((read_filter, key.client_id is not None, client_filter is not None, paged, variant))
         return self.finish_rows(session, key, params, query.dicts(session, values))
 
-    def finish_rows(self, session: Session, key: KeyContext, params: Params, rows: list[WireRow]) -> list[WireRow]:
+    def finish_rows(self, session: Connectable, key: KeyContext, params: Params, rows: list[WireRow]) -> list[WireRow]:
         """A last pass over read rows (credentials decrypt here)."""
         return rows
 

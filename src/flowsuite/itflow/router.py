@@ -98,7 +98,7 @@ def render(endpoint: Endpoint, result: Any) -> Response:
     return json_response({"success": "True", "count": result})
 
 
-def _audit_failed_key(runtime: Runtime, caller: Caller, path: str) -> None:
+def audit_failed_key(runtime: Runtime, caller: Caller, path: str) -> None:
     with runtime.db.transaction(write=True) as session:
         record_audit(
             session,
@@ -137,14 +137,16 @@ def make_handler(endpoint: Endpoint) -> Any:
         caller = caller_of(request)
         params = Params(query, body, prefer_body=endpoint.method == "POST")
         try:
-            with runtime.db.transaction(write=endpoint.kind != "read") as session:
-                key = authenticate(session, runtime.secret, str(presented), caller)
+            # Reads run on a bare pooled connection; writes in a transaction that commits or rolls back whole.
+            unit = runtime.db.reading() if endpoint.kind == "read" else runtime.db.transaction(write=True)
+            with unit as source:
+                key = authenticate(source, runtime.secret, str(presented), caller)
                 if key is None:
                     raise _KeyRejected
                 page = parse_page(query, body, runtime.settings.max_page_size)
-                result = endpoint.run(session, key, params, page)
+                result = endpoint.run(source, key, params, page)
         except _KeyRejected:
-            _audit_failed_key(runtime, caller, request.url.path)
+            audit_failed_key(runtime, caller, request.url.path)
             return failure(AUTH_FAILED, 401)
         except InvalidInput as error:
             return failure(error.message, 400)

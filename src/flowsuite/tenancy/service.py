@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from flowsuite.core.db import Database, utc_now
 from flowsuite.core.errors import Conflict, InvalidInput, NotFound
 from flowsuite.core.secrets import ServerSecret, new_token
-from flowsuite.core.wiretext import PreparedQuery, insert_statement, timestamp_param, wire_text
+from flowsuite.core.wiretext import Connectable, PreparedQuery, insert_statement, timestamp_param, wire_text
 from flowsuite.tenancy.models import ApiCredential, AuditEvent, Company
 
 DEFAULT_TIMEZONE = "Europe/Bucharest"
@@ -158,9 +158,9 @@ class CredentialLookup:
 
         self._query = PreparedQuery(build)
 
-    def resolve(self, session: Session, secret: ServerSecret, presented: str) -> ResolvedCredential | None:
+    def resolve(self, source: Connectable, secret: ServerSecret, presented: str) -> ResolvedCredential | None:
         """The credential `presented` belongs to, or None if unknown, revoked or expired."""
-        _, rows = self._query.execute(session, {"secret_hash": secret.hash_token(presented), "face": self.face})
+        _, rows = self._query.execute(source, {"secret_hash": secret.hash_token(presented), "face": self.face})
         if not rows:
             return None
         credential_id, company_id, name, expires_on, timezone, *extra = rows[0]
