@@ -8,11 +8,13 @@ free of statement construction. (bench/ measures what this buys; ../shared/perf-
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Integer, Numeric, SmallInteger, Text, case, cast, func, null
+from sqlalchemy import Insert, Integer, Numeric, SmallInteger, Table, Text, bindparam, case, cast, func, insert, null
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.expression import ClauseElement
@@ -23,6 +25,29 @@ from flowsuite.core.db import ReadConnection
 Row = tuple[Any, ...]
 # Where a prepared query runs: an ORM session (inside a write's transaction) or a read connection.
 Connectable = Session | ReadConnection
+
+
+def timestamp_param(value: dt.datetime) -> str:
+    """A timestamp to bind on the raw driver cursor, which applies no column types: the text form
+    SQLite stores (see core.db.Timestamp) and PostgreSQL casts to its timestamp."""
+    return value.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def insert_statement(table: Table, names: Iterable[str]) -> Insert:
+    """An INSERT that binds the columns `names`, for a PreparedQuery.
+
+    The driver cursor runs no Python-side column defaults, so every other column with a constant
+    default gets it written in; one with a computed default (a function) must be among `names`.
+    """
+    values: dict[str, Any] = {name: bindparam(name) for name in names}
+    for column in table.c:
+        default = column.default
+        if column.name in values or default is None:
+            continue
+        if not getattr(default, "is_scalar", False):
+            raise ValueError(f"{table.name}.{column.name} has a computed default: bind it")
+        values[column.name] = getattr(default, "arg")  # noqa: B009 (ColumnDefault is untyped here)
+    return insert(table).values(values)
 
 
 def wire_text(column: ColumnElement[Any], dialect: str) -> ColumnElement[Any]:
@@ -84,9 +109,14 @@ class PreparedQuery:
         values = {**compiled.defaults, **params}
         arguments: Any = [values[name] for name in compiled.positions] if compiled.positions is not None else values
         cursor = driver.cursor()
+        driver_error = dialect.loaded_dbapi.Error
         try:
             cursor.execute(compiled.sql, arguments)
             rows = list(cursor.fetchall()) if cursor.description is not None else []
+        except driver_error as error:
+            # As SQLAlchemy would raise it (IntegrityError, OperationalError...), so callers handle
+            # a driver's error the same whichever way the statement ran.
+            raise DBAPIError.instance(compiled.sql, arguments, error, driver_error) from error
         finally:
             cursor.close()
         return compiled.names, rows

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from sqlalchemy.orm import Session
@@ -14,9 +14,13 @@ from flowsuite.itflow.resources import Page, Resource
 from flowsuite.itflow.services.assets import assets
 from flowsuite.itflow.services.certificates import certificates
 from flowsuite.itflow.services.clients import clients
+from flowsuite.itflow.services.contacts import contacts
+from flowsuite.itflow.services.credentials import DECRYPT_PASSWORD, credentials
 from flowsuite.itflow.services.domains import domains
 from flowsuite.itflow.services.networks import networks
 from flowsuite.itflow.services.software import software
+from flowsuite.itflow.services.ticket_replies import ticket_replies
+from flowsuite.itflow.services.tickets import tickets
 
 Kind = Literal["read", "create", "update", "delete"]
 # Reads are given a ReadConnection, writes a Session inside their transaction.
@@ -120,8 +124,49 @@ def crud(resource: Resource, *, delete: bool = True, update: bool = True) -> lis
     return endpoints
 
 
+def with_params(endpoints: list[Endpoint], query: tuple[str, ...] = (), body: tuple[str, ...] = ()) -> list[Endpoint]:
+    """The endpoints with parameters of their module added to what they document."""
+    return [
+        replace(
+            endpoint,
+            query_params=(*endpoint.query_params, *query),
+            body_fields=(*endpoint.body_fields, *body) if endpoint.method == "POST" else endpoint.body_fields,
+        )
+        for endpoint in endpoints
+    ]
+
+
+def ticket_endpoints() -> list[Endpoint]:
+    resolve = Endpoint(
+        "tickets",
+        "resolve",
+        "update",
+        without_page(tickets.resolve),
+        "Resolve a ticket",
+        body_fields=("ticket_id", "client_id"),
+        notes="Sets the status to 4 (Resolved) and ticket_resolved_at; refused if the ticket is resolved already.",
+    )
+    return [*crud(tickets), resolve]
+
+
+def ticket_reply_endpoints() -> list[Endpoint]:
+    read, create = crud(ticket_replies, update=False, delete=False)
+    read = replace(
+        read,
+        query_params=(*read.query_params, "type", "include_archived"),
+        notes=f"{read.notes} `type` (internal, public, client) narrows the replies; archived replies are left out "
+        "unless include_archived is set.",
+    )
+    return [read, replace(create, body_fields=(*create.body_fields, "ticket_status", "client_id"))]
+
+
 ENDPOINTS: tuple[Endpoint, ...] = (
     *crud(clients),
+    *crud(contacts),
+    # The decrypt password may come in the query string (older clients) or in the body.
+    *with_params(crud(credentials), query=(DECRYPT_PASSWORD,), body=(DECRYPT_PASSWORD,)),
+    *ticket_endpoints(),
+    *ticket_reply_endpoints(),
     *crud(assets),
     *crud(certificates),
     *crud(domains),

@@ -8,11 +8,24 @@ numbering) subclasses Resource and overrides the hooks.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
-from sqlalchemy import Column, FromClause, Select, String, Table, and_, bindparam, func, or_, select
+from sqlalchemy import (
+    BindParameter,
+    Column,
+    ColumnElement,
+    FromClause,
+    Select,
+    String,
+    Table,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from flowsuite.core.db import Base, utc_now
@@ -38,9 +51,13 @@ class Field:
     required: bool = False
     # Applied to text after trimming (e.g. the website's scheme is dropped).
     transform: Callable[[str], str] | None = None
+    # What a create stores when the field is not sent, where the original has a default of its own.
+    default: Any = None
 
     def create_default(self) -> Any:
-        """What a create stores when the field is not sent: the original's '' or 0; dates stay NULL."""
+        """What a create stores when the field is not sent: `default`, else the original's '' or 0; dates stay NULL."""
+        if self.default is not None:
+            return self.default
         if self.kind in ("int", "flag", "money"):
             return 0
         return None if self.kind == "date" else ""
@@ -48,11 +65,35 @@ class Field:
 
 @dataclass(frozen=True)
 class ReadFilter:
-    """A read filter: first present one wins. `by_id` lookups are exact integers and not paged."""
+    """A read filter: first present one wins.
+
+    `by_id` lookups are exact integers naming one record and are not paged; `integer` filters compare
+    whole numbers but list every match (paged); `first_only` answers with the first match alone.
+    """
 
     param: str
     column: str
     by_id: bool = False
+    integer: bool = False
+    first_only: bool = False
+
+    @property
+    def whole_number(self) -> bool:
+        return self.by_id or self.integer
+
+    @property
+    def paged(self) -> bool:
+        return not (self.by_id or self.first_only)
+
+
+def digits_only(text: str) -> str:
+    """The ASCII digits of `text` (phone numbers are stored and compared this way)."""
+    return "".join(ch for ch in text if "0" <= ch <= "9")
+
+
+def filter_value_param(type_: Any = None) -> BindParameter[Any]:
+    """The bind parameter that carries a read filter's value (what `Resource.filter_value` returns)."""
+    return bindparam("value", type_=type_)
 
 
 @dataclass(frozen=True)
@@ -109,7 +150,13 @@ class Resource:
     # ---- reads -------------------------------------------------------------------------------
 
     def _read_statement(
-        self, dialect: str, read_filter: ReadFilter | None, scoped: bool, by_client: bool, paged: bool
+        self,
+        dialect: str,
+        read_filter: ReadFilter | None,
+        scoped: bool,
+        by_client: bool,
+        paged: bool,
+        variant: Hashable,
     ) -> Select[Any]:
         source, columns = self.source(dialect, read_filter)
         table = self.table
@@ -123,11 +170,8 @@ class Resource:
         if by_client:
             conditions.append(scope == bindparam("client_filter"))
         if read_filter is not None:
-            column = self.filter_column(read_filter)
-            if read_filter.by_id:
-                conditions.append(column == bindparam("value"))
-            else:
-                conditions.append(func.lower(column) == func.lower(bindparam("value", type_=String)))
+            conditions.append(self.filter_condition(read_filter))
+        conditions.extend(self.variant_conditions(variant))
         pk = table.c[self.pk]
         if paged and self.page_before_join(read_filter):
             # The page's ids come from the module's own table alone (an index scan), and only those
@@ -145,6 +189,8 @@ class Resource:
         statement = select(*columns).select_from(source).where(and_(*conditions)).order_by(pk)
         if paged:
             statement = statement.limit(bindparam("limit")).offset(bindparam("offset"))
+        elif read_filter is not None and read_filter.first_only:
+            statement = statement.limit(1)
         return statement
 
     def page_before_join(self, read_filter: ReadFilter | None) -> bool:
@@ -157,11 +203,26 @@ class Resource:
     def filter_column(self, read_filter: ReadFilter) -> Any:
         return self.table.c[read_filter.column]
 
+    def filter_condition(self, read_filter: ReadFilter) -> ColumnElement[bool]:
+        """The condition a read filter puts on the rows: integer equality, else case-insensitive text equality."""
+        column = self.filter_column(read_filter)
+        if read_filter.whole_number:
+            return column == filter_value_param()  # type: ignore[no-any-return]
+        return func.lower(column) == func.lower(filter_value_param(String()))
+
+    def read_variant(self, params: Params) -> tuple[Hashable, dict[str, Any]]:
+        """Module conditions beyond filter and scope (e.g. a reply type): a hashable key naming the
+        statement variant they need, and the values to bind for them."""
+        return None, {}
+
+    def variant_conditions(self, variant: Hashable) -> list[ColumnElement[bool]]:
+        """The conditions of the statement variant that `read_variant` named."""
+        return []
+
     def _prepared(self, key: tuple[Any, ...]) -> PreparedQuery:
         query = self._queries.get(key)
         if query is None:
-            read_filter, scoped, by_client, paged = key
-            query = PreparedQuery(lambda dialect: self._read_statement(dialect, read_filter, scoped, by_client, paged))
+            query = PreparedQuery(lambda dialect: self._read_statement(dialect, *key))
             self._queries[key] = query
         return query
 
@@ -171,7 +232,7 @@ class Resource:
             raw = params.get(read_filter.param)
             if raw is None:
                 continue
-            if read_filter.by_id:
+            if read_filter.whole_number:
                 value = to_integer(read_filter.param, raw)
                 if value is None:
                     raise InvalidInput(read_filter.param, f"{read_filter.param} must be a whole number.")
@@ -188,10 +249,11 @@ class Resource:
         client_filter = to_integer("client_id", params.get("client_id"))
         if client_filter is not None and key.client_id is not None and client_filter != key.client_id:
             return []
-        paged = read_filter is None or not read_filter.by_id
+        paged = read_filter is None or read_filter.paged
         if paged and page.limit == 0:
             return []
-        values: dict[str, Any] = {"company_id": key.company_id}
+        variant, values = self.read_variant(params)
+        values["company_id"] = key.company_id
         if key.client_id is not None:
             values["scope_client"] = key.client_id
         if client_filter is not None:
@@ -201,7 +263,7 @@ class Resource:
         if paged:
             values["limit"] = page.limit
             values["offset"] = page.offset
-        query = self._prepared((read_filter, key.client_id is not None, client_filter is not None, paged))
+        query = self._prepared((read_filter, key.client_id is not None, client_filter is not None, paged, variant))
         return self.finish_rows(session, key, params, query.dicts(session, values))
 
     def finish_rows(self, session: Connectable, key: KeyContext, params: Params, rows: list[WireRow]) -> list[WireRow]:
@@ -236,7 +298,7 @@ class Resource:
             text = to_text(name, raw, strip=spec.kind != "html")
             assert text is not None
             if spec.kind == "digits":
-                text = "".join(ch for ch in text if ch.isdigit())
+                text = digits_only(text)
             if spec.transform is not None:
                 text = spec.transform(text)
             limit = self.column_length(spec.column)
@@ -264,10 +326,8 @@ class Resource:
             if self.client_required:
                 raise OperationFailed("client_id is required for this module")
             return
-        exists = session.scalar(
-            select(Client.client_id).where(Client.company_id == key.company_id, Client.client_id == client_id)
-        )
-        if exists is None:
+        _, exists = _CLIENT_EXISTS.execute(session, {"company_id": key.company_id, "client_id": client_id})
+        if not exists:
             raise OperationFailed(f"client {client_id} does not exist")
 
     def before_create(self, session: Session, key: KeyContext, values: dict[str, Any], params: Params) -> None:
@@ -297,13 +357,18 @@ class Resource:
             self.require_client(session, key, client_id)
             values[self.client_column] = client_id
         self.before_create(session, key, values, params)
+        record_id = self.insert(session, key, values, params)
+        self.audit(session, key, "create", record_id)
+        return record_id
+
+    def insert(self, session: Session, key: KeyContext, values: dict[str, Any], params: Params) -> int:
+        """Writes a new record and returns its id: through the ORM, then `after_create`. A module whose
+        create is a hot path may write it with a prepared statement instead."""
         row = self.model(company_id=key.company_id, **values)
         session.add(row)
         session.flush()
         self.after_create(session, key, row, params)
-        record_id = int(getattr(row, self.pk))
-        self.audit(session, key, "create", record_id)
-        return record_id
+        return int(getattr(row, self.pk))
 
     def load_for_write(self, session: Session, key: KeyContext, params: Params, id_param: str) -> Any:
         """The record a write names by `id_param`, if it is this client's; else OperationFailed."""
@@ -390,6 +455,14 @@ def assign(row: Any, values: dict[str, Any]) -> bool:
             setattr(row, column, value)
             changed = True
     return changed
+
+
+# Every create with a client asks this: built and compiled once, run on the driver cursor.
+_CLIENT_EXISTS = PreparedQuery(
+    lambda _dialect: select(Client.client_id).where(
+        Client.company_id == bindparam("company_id"), Client.client_id == bindparam("client_id")
+    )
+)
 
 
 def deny_scoped(key: KeyContext, what: str) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from flowsuite.core.db import Database, utc_now
 from flowsuite.core.errors import Conflict, InvalidInput, NotFound
 from flowsuite.core.secrets import ServerSecret, new_token
-from flowsuite.core.wiretext import Connectable, PreparedQuery, wire_text
+from flowsuite.core.wiretext import Connectable, PreparedQuery, insert_statement, timestamp_param, wire_text
 from flowsuite.tenancy.models import ApiCredential, AuditEvent, Company
 
 DEFAULT_TIMEZONE = "Europe/Bucharest"
@@ -202,16 +202,38 @@ def record_audit(
     description: str = "",
 ) -> None:
     """Adds one audit event to the session's transaction, so it lands only if the change does."""
-    session.add(
-        AuditEvent(
-            company_id=company_id,
-            credential_id=credential_id,
-            face=face,
-            action=action,
-            entity_type=entity_type,
-            entity_id=entity_id,
-            description=description[:1000],
-            ip=caller.ip,
-            user_agent=(caller.user_agent or "")[:255] or None,
-        )
+    _INSERT_AUDIT_EVENT.execute(
+        session,
+        {
+            "company_id": company_id,
+            "credential_id": credential_id,
+            "face": face,
+            "action": action,
+            "entity_type": entity_type,
+            "entity_id": entity_id,
+            "description": description[:1000],
+            "ip": caller.ip,
+            "user_agent": (caller.user_agent or "")[:255] or None,
+            "created_at": timestamp_param(utc_now()),
+        },
     )
+
+
+# Every API write records one event: a prepared INSERT on the driver cursor costs a fraction of an ORM flush.
+_INSERT_AUDIT_EVENT = PreparedQuery(
+    lambda _dialect: insert_statement(
+        AuditEvent.__table__,  # type: ignore[arg-type]
+        (
+            "company_id",
+            "credential_id",
+            "face",
+            "action",
+            "entity_type",
+            "entity_id",
+            "description",
+            "ip",
+            "user_agent",
+            "created_at",
+        ),
+    )
+)
