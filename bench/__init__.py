@@ -1,0 +1,1 @@
+"""The flowsuite load benchmark: `python -m bench` (see bench/README.md)."""
