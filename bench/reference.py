@@ -127,7 +127,8 @@ def main() -> None:
     os.environ["BENCH_REFERENCE_BACKEND"] = args.backend
     os.environ["BENCH_REFERENCE_DSN"] = args.dsn
     os.environ["BENCH_REFERENCE_COMPANY"] = str(args.company)
-    # The options `flowsuite serve` passes (src/flowsuite/cli.py): factory, one worker, no access log.
+    # The options `flowsuite serve` passes (src/flowsuite/cli.py): factory, one worker, no access log,
+    # the asyncio loop and httptools.
     uvicorn.run(
         "bench.reference:create_app",
         factory=True,
@@ -136,6 +137,8 @@ def main() -> None:
         workers=1,
         log_level=args.log_level,
         access_log=False,
+        loop="asyncio",
+        http="httptools",
     )
 
 

@@ -194,6 +194,10 @@ def serve(
         workers=workers,
         log_level=settings.log_level,
         access_log=False,
+        # The standard asyncio loop, not uvloop: measured with bench/ at 64 connections and 25 KB replies,
+        # uvloop let some connections wait ~400 ms (p99) at the same throughput; asyncio kept p99 ~35 ms.
+        loop="asyncio",
+        http="httptools",
     )
 
 

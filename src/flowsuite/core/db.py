@@ -101,6 +101,14 @@ class Database:
         self.dialect_name = self.engine.dialect.name
         if self.dialect_name == "sqlite":
             _prepare_sqlite(self.engine)
+            # SQLite reads run without BEGIN already (the driver is in autocommit mode).
+            self._read_engine = self.engine
+        else:
+            # Reads get their own pool in autocommit mode: no BEGIN and no ROLLBACK round trips around
+            # a request's one or two SELECTs (measured: 4 round trips became 2 on PostgreSQL).
+            self._read_engine = create_engine(
+                url, isolation_level="AUTOCOMMIT", pool_reset_on_return=None, **_engine_options(url)
+            )
         self._sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
 
     @contextmanager
@@ -125,9 +133,9 @@ class Database:
     @contextmanager
     def reading(self) -> Iterator[ReadConnection]:
         """A connection for reads only; whatever it started is rolled back when it returns to the pool."""
-        pooled = self.engine.raw_connection()
+        pooled = self._read_engine.raw_connection()
         try:
-            yield ReadConnection(self.engine.dialect, pooled)
+            yield ReadConnection(self._read_engine.dialect, pooled)
         finally:
             pooled.close()
 
@@ -138,3 +146,4 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        self._read_engine.dispose()

@@ -12,7 +12,21 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Insert, Integer, Numeric, SmallInteger, Table, Text, bindparam, case, cast, func, insert, null
+from sqlalchemy import (
+    Insert,
+    Integer,
+    Numeric,
+    SmallInteger,
+    Table,
+    Text,
+    bindparam,
+    case,
+    cast,
+    func,
+    insert,
+    literal_column,
+    null,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -56,14 +70,14 @@ def wire_text(column: ColumnElement[Any], dialect: str) -> ColumnElement[Any]:
     if isinstance(kind, Numeric) and not isinstance(kind, Integer):
         scale = kind.scale or 0
         if dialect == "sqlite":
-            return case((column.is_(None), null()), else_=func.printf(f"%.{scale}f", column))
+            return case((column.is_(None), null()), else_=func.printf(literal_column(f"'%.{scale}f'"), column))
         return cast(column, Text)
     if isinstance(kind, (Integer, SmallInteger)):
         return cast(column, Text)
     if isinstance(kind, DateTime):
         if dialect == "sqlite":
             return column
-        return func.to_char(column, "YYYY-MM-DD HH24:MI:SS")
+        return func.to_char(column, literal_column("'YYYY-MM-DD HH24:MI:SS'"))
     if isinstance(kind, (Date, Time)):
         return column if dialect == "sqlite" else cast(column, Text)
     return column
@@ -112,7 +126,9 @@ class PreparedQuery:
         driver_error = dialect.loaded_dbapi.Error
         try:
             cursor.execute(compiled.sql, arguments)
-            rows = list(cursor.fetchall()) if cursor.description is not None else []
+            # A SELECT always has rows to fetch; only other statements need the (costly on psycopg)
+            # cursor.description to tell whether they returned any.
+            rows = list(cursor.fetchall()) if compiled.names or cursor.description is not None else []
         except driver_error as error:
             # As SQLAlchemy would raise it (IntegrityError, OperationalError...), so callers handle
             # a driver's error the same whichever way the statement ran.
