@@ -9,9 +9,11 @@ from fastapi import FastAPI
 
 from flowsuite import __version__
 from flowsuite.core import health
+from flowsuite.core.asgi import DirectPaths
 from flowsuite.core.runtime import Runtime
 from flowsuite.itflow.legacy import router as itflow_legacy_router
 from flowsuite.itflow.router import build_router as build_itflow_router
+from flowsuite.itflow.router import handlers as itflow_handlers
 from flowsuite.settings import Settings, get_settings
 
 DESCRIPTION = """
@@ -24,7 +26,7 @@ row values are strings or `null`, reads carry an integer `count`, creates a stri
 """
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None) -> DirectPaths:
     """The application for `settings` (by default, the FLOWSUITE_* environment)."""
     settings = settings or get_settings()
     runtime = Runtime.from_settings(settings)
@@ -39,4 +41,4 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(build_itflow_router())
     app.include_router(itflow_legacy_router)
-    return app
+    return DirectPaths(app, itflow_handlers())

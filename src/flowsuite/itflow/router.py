@@ -264,30 +264,19 @@ def _responses(endpoint: Endpoint) -> dict[int | str, dict[str, Any]]:
     }
 
 
+def handlers() -> dict[str, Any]:
+    """Each endpoint's handler by path, for the direct-path layer in front of FastAPI."""
+    return {endpoint.path: make_handler(endpoint) for endpoint in ENDPOINTS}
+
+
 def build_router() -> APIRouter:
+    """The endpoints as FastAPI routes. Requests reach the handlers through the direct-path layer
+    (flowsuite.core.asgi) before FastAPI routes anything; these routes document them in OpenAPI."""
     router = APIRouter()
-    handlers = {endpoint.path: make_handler(endpoint) for endpoint in ENDPOINTS}
-
-    async def dispatch(request: Request) -> Response:
-        handler = handlers.get(request.scope["path"])
-        if handler is None:
-            return json_response({"detail": "Not Found"}, 404)
-        response: Response = await handler(request)
-        return response
-
-    # One plain route serves every endpoint and method (a wrong method gets the handler's 405). Matching it
-    # costs the same for ten endpoints or a hundred, where FastAPI tries its routes one by one; it comes
-    # first, so the routes below are never matched and only describe each endpoint in OpenAPI.
-    router.add_route(
-        "/api/v1/{module}/{function}.php",
-        dispatch,
-        methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-        include_in_schema=False,
-    )
     for endpoint in ENDPOINTS:
         router.add_api_route(
             endpoint.path,
-            handlers[endpoint.path],
+            make_handler(endpoint),
             methods=[endpoint.method],
             summary=endpoint.summary,
             description=endpoint.notes,
