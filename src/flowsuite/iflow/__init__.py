@@ -1,0 +1,1 @@
+"""The iFlow API V2 face: employees, schedules, attendance, leaves, monthly totals (/api/api_v2/...)."""
