@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal
 
 from sqlalchemy import (
     BindParameter,
@@ -118,8 +118,6 @@ class Resource:
     archivable: bool = False
     entity: str = ""
     _queries: dict[tuple[Any, ...], PreparedQuery] = field(default_factory=dict, repr=False)
-
-    audit_type: ClassVar[str] = ""
 
     # ---- shape -------------------------------------------------------------------------------
 
