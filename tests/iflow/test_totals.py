@@ -263,6 +263,13 @@ def test_overlapping_leaves_remove_a_day_once() -> None:
     assert totals(month_of(2026, 2, FEBRUARY, leaves=leaves), "regular") == {"regular": 144.0}
 
 
+def test_leave_ranges_are_clipped_to_the_month() -> None:
+    # Sick Wed 28 Jan - Tue 3 Feb: in February only Mon 2 and Tue 3 are planned: 160 - 16 = 144 h.
+    # A leave wholly in January (20-25 Jan) changes nothing in February.
+    leaves = (sick("2026-01-28", "2026-02-03"), sick("2026-01-20", "2026-01-25"))
+    assert totals(month_of(2026, 2, FEBRUARY, leaves=leaves), "regular") == {"regular": 144.0}
+
+
 def test_leave_over_a_time_interval_removes_the_planned_minutes_inside_it() -> None:
     # Tue 10 Feb 10:00-12:00 inside the 08:00-16:00 plan: -2 h. Wed 11 Feb 15:00-18:00 overlaps the plan by
     # 15:00-16:00 only: -1 h. 160 - 3 = 157 h.
