@@ -265,9 +265,13 @@ def test_overlapping_leaves_remove_a_day_once() -> None:
 
 def test_leave_ranges_are_clipped_to_the_month() -> None:
     # Sick Wed 28 Jan - Tue 3 Feb: in February only Mon 2 and Tue 3 are planned: 160 - 16 = 144 h.
-    # A leave wholly in January (20-25 Jan) changes nothing in February.
-    leaves = (sick("2026-01-28", "2026-02-03"), sick("2026-01-20", "2026-01-25"))
+    # Leaves wholly in January (20-25 Jan) or March (2-6 Mar) change nothing in February.
+    leaves = (sick("2026-01-28", "2026-02-03"), sick("2026-01-20", "2026-01-25"), sick("2026-03-02", "2026-03-06"))
     assert totals(month_of(2026, 2, FEBRUARY, leaves=leaves), "regular") == {"regular": 144.0}
+    # A leave from 1 Jan to 31 Mar covers all 20 planned days: 160 - 20 x 8 = 0.
+    whole = month_of(2026, 2, FEBRUARY, leaves=(sick("2026-01-01", "2026-03-31"),))
+    assert totals(whole, "regular") == {"regular": 0.0}
+    assert whole.days == {}
 
 
 def test_leave_over_a_time_interval_removes_the_planned_minutes_inside_it() -> None:

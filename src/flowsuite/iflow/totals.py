@@ -319,11 +319,12 @@ def _per_segment(spans: list[Span], bounds: Sequence[int]) -> list[int]:
 def _leave_day_indexes(leaves: Iterable[LeaveEvent], calendar: MonthCalendar) -> set[int]:
     """Return the month's day numbers (0-based) covered by counting whole-day leaves; overlaps count once."""
     days: set[int] = set()
-    month_first, month_last = calendar.days[0], calendar.days[-1]
+    month_first, month_length = calendar.days[0], len(calendar.days)
     for leave in _counting(leaves):
         if isinstance(leave.span, DateRange):
-            first, last = max(leave.span.first, month_first), min(leave.span.last, month_last)
-            days.update(range(first.day - 1, last.day))
+            first = (leave.span.first - month_first).days
+            after = (leave.span.last - month_first).days + 1
+            days.update(range(max(first, 0), min(after, month_length)))
     return days
 
 
