@@ -78,12 +78,12 @@ def add_event(session: Session, ctx: IFlowContext, form: Form) -> Reply:
 def set_approve_status(session: Session, ctx: IFlowContext, form: Form) -> Reply:
     checks = Checks()
     event_id = fields.integer(form, "event_id", checks, required=True)
-    status = fields.choice(form, "approve_status", checks, APPROVE_STATUSES, required=True)
     event = None
     if event_id is not None:
         event = session.scalar(select(Event).where(Event.company_id == ctx.company_id, Event.id == event_id))
         if event is None:
             checks.fail("event_id", "event_exists")
+    status = fields.choice(form, "approve_status", checks, APPROVE_STATUSES, required=True)
     checks.raise_if_any()
     assert event is not None and status is not None
 
