@@ -107,7 +107,17 @@ def test_malformed_multipart_is_a_validator_error(tenant: IFlowTenant, http: htt
         headers={"content-type": "multipart/form-data; boundary=xyz"},
     )
     assert reply.status_code == 200
-    assert reply.json()["api_reply"]["error"][0]["field_name"] in {"body", "api_key"}
+    assert reply.json() == {
+        "api_reply": {
+            "error": [
+                {
+                    "field_name": "body",
+                    "check_name": "valid_form",
+                    "message": "body must be multipart/form-data or application/x-www-form-urlencoded in UTF-8",
+                }
+            ]
+        }
+    }
 
 
 def test_body_that_is_not_utf8_is_a_validator_error(http: httpx.Client) -> None:
