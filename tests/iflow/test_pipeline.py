@@ -142,3 +142,17 @@ def test_successful_writes_are_audited(tenant: IFlowTenant, http: httpx.Client) 
     with tenant.server.db.transaction() as session:
         events = session.query(AuditEvent).filter_by(company_id=tenant.company_id, action="user_sync").all()
     assert [event.description for event in events] == ["/api/api_v2/user/sync"]
+
+
+@pytest.mark.parametrize("body", [b"full_name=a%00b", b"full_name=%FF", b"full%00name=x"])
+def test_nul_and_bad_percent_encoding_are_validator_errors(
+    tenant: IFlowTenant, http: httpx.Client, body: bytes
+) -> None:
+    reply = http.post(
+        f"{API}/user/sync",
+        content=body + b"&update_by=id_card&update_by_value=N1&api_key=" + tenant.api_key.encode(),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert reply.status_code == 200
+    assert [e["check_name"] for e in reply.json()["api_reply"]["error"]] == ["valid_form"]
+    assert tenant.count(Employee) == 0

@@ -270,3 +270,17 @@ def test_bad_clocks_list_every_failed_check(
 ) -> None:
     assert errors(tenant.post(http, "user/clock", **fields)) == expected
     assert tenant.count(LiveAttendanceInterval) == 0
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00", "9999-12-31T23:59:59-05:00", "1899-12-31T12:00:00"])
+def test_clock_times_far_out_of_range_are_refused(tenant: IFlowTenant, http: httpx.Client, moment: str) -> None:
+    user_id = tenant.new_user(http)
+    reply = tenant.post(http, "user/clock", user_id=user_id, action="check_in", time=moment)
+    assert errors(reply) == [("time", "valid_datetime")]
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_plan_dates_far_out_of_range_are_refused(tenant: IFlowTenant, http: httpx.Client, day: str) -> None:
+    user_id = tenant.new_user(http)
+    reply = tenant.post(http, "user/set_work_schedule", user_id=user_id, date=day, intervals="00:30-06:00")
+    assert errors(reply) == [("date", "valid_date")]

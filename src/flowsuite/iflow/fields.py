@@ -28,13 +28,18 @@ def text(form: Form, name: str, checks: Checks, *, required: bool = False, max_l
     return value
 
 
+# Dates outside these years are typing mistakes, and near year 1 or 9999 a time-zone shift would overflow.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+
+
 def parse_date(value: str) -> dt.date | None:
     if not _DATE.fullmatch(value):
         return None
     try:
-        return dt.date.fromisoformat(value)
+        parsed = dt.date.fromisoformat(value)
     except ValueError:
         return None
+    return parsed if FIRST_YEAR <= parsed.year <= LAST_YEAR else None
 
 
 def date(form: Form, name: str, checks: Checks, *, required: bool = False) -> dt.date | None:

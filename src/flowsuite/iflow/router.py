@@ -108,9 +108,15 @@ async def parse_form(raw: bytes, headers: Headers) -> dict[str, str]:
             raise _Refused(validator_reply([FieldError("body", "valid_form")], DEFAULT_LANGUAGE)) from error
         return {name: value for name, value in parsed.multi_items() if isinstance(value, str)}
     try:
-        return dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True))
+        return dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True, errors="strict"))
     except (UnicodeDecodeError, ValueError) as error:
         raise _Refused(validator_reply([FieldError("body", "valid_form")], DEFAULT_LANGUAGE)) from error
+
+
+def refuse_control_characters(form: Form) -> None:
+    """A NUL cannot be stored in PostgreSQL text, so no field may carry one (nor name one)."""
+    if any("\x00" in name or "\x00" in value for name, value in form.items()):
+        raise _Refused(validator_reply([FieldError("body", "valid_form")], DEFAULT_LANGUAGE))
 
 
 def language_of(form: Form) -> str:
@@ -209,6 +215,7 @@ def make_handler(endpoint: Endpoint) -> Callable[[Request], Any]:
             return json_response({"error": "The request body is too large."}, 413)
         try:
             form: Mapping[str, str] = {**request.query_params, **await parse_form(raw, request.headers)}
+            refuse_control_characters(form)
             language = language_of(form)
             presented = presented_credential(endpoint, request.headers, form, language)
         except _Refused as refused:

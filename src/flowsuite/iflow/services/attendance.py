@@ -26,6 +26,8 @@ def parse_instant(value: str, tz: zoneinfo.ZoneInfo) -> dt.datetime | None:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError:
         return None
+    if not fields.FIRST_YEAR <= parsed.year <= fields.LAST_YEAR:
+        return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
     return parsed.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
