@@ -11,6 +11,8 @@ from flowsuite import __version__
 from flowsuite.core import health
 from flowsuite.core.asgi import DirectPaths
 from flowsuite.core.runtime import Runtime
+from flowsuite.iflow.router import build_router as build_iflow_router
+from flowsuite.iflow.router import handlers as iflow_handlers
 from flowsuite.itflow.legacy import router as itflow_legacy_router
 from flowsuite.itflow.router import build_router as build_itflow_router
 from flowsuite.itflow.router import handlers as itflow_handlers
@@ -19,6 +21,7 @@ from flowsuite.settings import Settings, get_settings
 DESCRIPTION = """
 flowsuite speaks three business APIs wire-compatibly on one database.
 
+* **iFlow API V2** under `/api/api_v2/...`: form bodies in, the `{"api_reply": ...}` envelope out.
 * **ITFlow API v1** under `/api/v1/<module>/<function>.php`, and the legacy `/api.php`.
 
 Every ITFlow reply uses the original's envelope: `success` is the *string* `"True"`/`"False"`,
@@ -41,4 +44,5 @@ def create_app(settings: Settings | None = None) -> DirectPaths:
     app.include_router(health.router)
     app.include_router(build_itflow_router())
     app.include_router(itflow_legacy_router)
-    return DirectPaths(app, itflow_handlers())
+    app.include_router(build_iflow_router())
+    return DirectPaths(app, {**itflow_handlers(), **iflow_handlers()})

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.orm import Session
 
 from flowsuite.core.errors import DomainError
 from flowsuite.core.migrate import upgrade
@@ -23,10 +26,16 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 company_app = typer.Typer(help="Companies (tenants).", no_args_is_help=True)
 itflow_app = typer.Typer(help="The ITFlow face.", no_args_is_help=True)
 itflow_key_app = typer.Typer(help="ITFlow API keys.", no_args_is_help=True)
+iflow_app = typer.Typer(help="The iFlow face.", no_args_is_help=True)
+iflow_key_app = typer.Typer(help="iFlow API keys (the form field api_key).", no_args_is_help=True)
+iflow_token_app = typer.Typer(help="iFlow access tokens (Authorization: Bearer).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(company_app, name="company")
 app.add_typer(itflow_app, name="itflow")
 itflow_app.add_typer(itflow_key_app, name="key")
+app.add_typer(iflow_app, name="iflow")
+iflow_app.add_typer(iflow_key_app, name="key")
+iflow_app.add_typer(iflow_token_app, name="token")
 
 DEMO_DATABASE = "sqlite:///flowsuite-demo.db"
 
@@ -47,6 +56,37 @@ def _parse_date(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError as error:
         raise _fail(f"not a date (YYYY-MM-DD): {value}") from error
+
+
+@contextmanager
+def _session(runtime: Runtime, *, write: bool = False) -> Iterator[Session]:
+    """A transaction whose domain errors end the command with their message."""
+    try:
+        with runtime.db.transaction(write=write) as session:
+            yield session
+    except DomainError as error:
+        raise _fail(str(error)) from error
+
+
+def _revoke(face: str, what: str, credential_id: int) -> None:
+    """Revokes a credential of `face`; it stops working at once."""
+    runtime = _runtime()
+    with _session(runtime, write=True) as session:
+        tenancy.revoke_credential(session, credential_id, face)
+    console.print(f"revoked {what} {credential_id}")
+
+
+def _show_secret_once(as_json: bool, payload: dict[str, object], heading: str, label: str, secret: str) -> None:
+    if as_json:
+        print(json.dumps(payload))
+        return
+    console.print(heading)
+    console.print(f"  {label}: [bold green]{secret}[/bold green]")
+    console.print("[yellow]Copy it now: it is not stored and cannot be shown again.[/yellow]")
+
+
+def _status(revoked: bool) -> str:
+    return "revoked" if revoked else "active"
 
 
 @db_app.command("upgrade")
@@ -142,15 +182,100 @@ def itflow_key_list(company: Annotated[str, typer.Option(help="company name")]) 
 @itflow_key_app.command("revoke")
 def itflow_key_revoke(key_id: Annotated[int, typer.Argument(help="the key's id")]) -> None:
     """Revoke an ITFlow key: it stops working at once."""
-    from flowsuite.itflow.keys import revoke_key
+    _revoke("itflow", "ITFlow key", key_id)
+
+
+@iflow_key_app.command("create")
+def iflow_key_create(
+    company: Annotated[str, typer.Option(help="company name")],
+    name: Annotated[str, typer.Option(help="a name for the key")] = "API Access",
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON only")] = False,
+) -> None:
+    """Create an iFlow API key; prints it once."""
+    from flowsuite.iflow.keys import create_api_key
 
     runtime = _runtime()
-    try:
-        with runtime.db.transaction(write=True) as session:
-            revoke_key(session, key_id)
-    except DomainError as error:
-        raise _fail(str(error)) from error
-    console.print(f"revoked ITFlow key {key_id}")
+    with _session(runtime, write=True) as session:
+        owner = tenancy.company_by_name(session, company)
+        issued = create_api_key(session, runtime.secret, company_id=owner.id, name=name)
+    heading = f"iFlow API key [bold]{name}[/bold] (id {issued.id}) for {company}"
+    _show_secret_once(as_json, {"id": issued.id, "api_key": issued.secret}, heading, "api_key", issued.secret)
+
+
+@iflow_key_app.command("list")
+def iflow_key_list(company: Annotated[str, typer.Option(help="company name")]) -> None:
+    """List a company's iFlow API keys (secrets are never shown)."""
+    from flowsuite.iflow.keys import KEY_FACE
+
+    runtime = _runtime()
+    table = Table("id", "name", "key", "status", "last used (UTC)")
+    with _session(runtime) as session:
+        owner = tenancy.company_by_name(session, company)
+        for key in tenancy.list_credentials(session, owner.id, KEY_FACE):
+            table.add_row(
+                str(key.id),
+                key.name,
+                f"************{key.secret_hint}",
+                _status(key.revoked_at is not None),
+                str(key.last_used_at or "never"),
+            )
+    console.print(table)
+
+
+@iflow_key_app.command("revoke")
+def iflow_key_revoke(key_id: Annotated[int, typer.Argument(help="the key's id")]) -> None:
+    """Revoke an iFlow API key: it stops working at once."""
+    from flowsuite.iflow.keys import KEY_FACE
+
+    _revoke(KEY_FACE, "iFlow key", key_id)
+
+
+@iflow_token_app.command("create")
+def iflow_token_create(
+    company: Annotated[str, typer.Option(help="company name")],
+    label: Annotated[str, typer.Option(help="a label for the token")],
+    admin: Annotated[str, typer.Option(help="the administrator the token is assigned to")] = "",
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON only")] = False,
+) -> None:
+    """Create an iFlow access token (sent as Authorization: Bearer); prints it once."""
+    from flowsuite.iflow.keys import create_access_token
+
+    runtime = _runtime()
+    with _session(runtime, write=True) as session:
+        owner = tenancy.company_by_name(session, company)
+        issued = create_access_token(
+            session, runtime.secret, company_id=owner.id, label=label, administrator_name=admin
+        )
+    heading = f"iFlow access token [bold]{label}[/bold] (id {issued.id}) for {company}"
+    _show_secret_once(as_json, {"id": issued.id, "token": issued.secret}, heading, "token", issued.secret)
+
+
+@iflow_token_app.command("list")
+def iflow_token_list(company: Annotated[str, typer.Option(help="company name")]) -> None:
+    """List a company's iFlow access tokens (secrets are never shown)."""
+    from flowsuite.iflow.keys import list_tokens
+
+    runtime = _runtime()
+    table = Table("id", "label", "administrator", "token", "status")
+    with _session(runtime) as session:
+        owner = tenancy.company_by_name(session, company)
+        for token in list_tokens(session, owner.id):
+            table.add_row(
+                str(token.id),
+                token.label,
+                token.administrator_name,
+                f"************{token.hint}",
+                _status(token.revoked),
+            )
+    console.print(table)
+
+
+@iflow_token_app.command("revoke")
+def iflow_token_revoke(token_id: Annotated[int, typer.Argument(help="the token's id")]) -> None:
+    """Revoke an iFlow access token: it stops working at once."""
+    from flowsuite.iflow.keys import TOKEN_FACE
+
+    _revoke(TOKEN_FACE, "iFlow token", token_id)
 
 
 @app.command("demo")

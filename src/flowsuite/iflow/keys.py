@@ -1,0 +1,104 @@
+"""iFlow credentials: API keys (form field `api_key`) and Bearer access tokens, on the core's table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from flowsuite.core.secrets import ServerSecret
+from flowsuite.core.wiretext import Connectable
+from flowsuite.iflow.context import IFlowContext
+from flowsuite.iflow.models import EventType, IFlowAccessToken, IFlowSettings
+from flowsuite.tenancy.service import CredentialLookup, issue_credential, list_credentials
+
+KEY_FACE = "iflow"
+TOKEN_FACE = "iflow_token"
+_KEYS = CredentialLookup(KEY_FACE)
+_TOKENS = CredentialLookup(TOKEN_FACE)
+
+# The built-in event types every company starts with: code, name, colour, effect on totals.
+DEFAULT_EVENT_TYPES = (
+    ("paid_leave", "Paid Leave", "#3AB0FF", "subtract"),
+    ("other_leave", "Sick Leave", "#FA28FF", "subtract"),
+    ("overtime", "Overtime", "#F5A623", "add"),
+    ("time_off", "Time Off", "#7ED321", "subtract"),
+    ("delegation", "Delegation", "#9B9B9B", "none"),
+)
+
+
+@dataclass(frozen=True)
+class IssuedSecret:
+    """A new key or token: the secret is only ever seen here."""
+
+    id: int
+    secret: str
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    id: int
+    label: str
+    administrator_name: str
+    hint: str
+    revoked: bool
+
+
+def ensure_company_setup(session: Session, company_id: int) -> IFlowSettings:
+    """The company's iFlow settings and built-in event types, made on first use."""
+    settings = session.get(IFlowSettings, company_id)
+    if settings is None:
+        settings = IFlowSettings(company_id=company_id, strict_cnp=False, checkin_reset_limit_hours=13)
+        session.add(settings)
+        for code, name, color, effect in DEFAULT_EVENT_TYPES:
+            session.add(EventType(company_id=company_id, code=code, name=name, color=color, effect=effect))
+        session.flush()
+    return settings
+
+
+def create_api_key(session: Session, secret: ServerSecret, *, company_id: int, name: str) -> IssuedSecret:
+    ensure_company_setup(session, company_id)
+    credential, api_key = issue_credential(
+        session, secret, company_id=company_id, face=KEY_FACE, name=name, expires_on=None
+    )
+    return IssuedSecret(credential.id, api_key)
+
+
+def create_access_token(
+    session: Session, secret: ServerSecret, *, company_id: int, label: str, administrator_name: str = ""
+) -> IssuedSecret:
+    """A Bearer token labelled `label` (the credential's name), assigned to one administrator."""
+    ensure_company_setup(session, company_id)
+    credential, token = issue_credential(
+        session, secret, company_id=company_id, face=TOKEN_FACE, name=label, expires_on=None
+    )
+    session.add(
+        IFlowAccessToken(credential_id=credential.id, company_id=company_id, administrator_name=administrator_name)
+    )
+    session.flush()
+    return IssuedSecret(credential.id, token)
+
+
+def list_tokens(session: Session, company_id: int) -> list[TokenInfo]:
+    administrators = dict(
+        session.execute(
+            select(IFlowAccessToken.credential_id, IFlowAccessToken.administrator_name).where(
+                IFlowAccessToken.company_id == company_id
+            )
+        ).all()
+    )
+    return [
+        TokenInfo(c.id, c.name, administrators.get(c.id, ""), c.secret_hint, c.revoked_at is not None)
+        for c in list_credentials(session, company_id, TOKEN_FACE)
+    ]
+
+
+def authenticate_key(source: Connectable, secret: ServerSecret, presented: str) -> IFlowContext | None:
+    resolved = _KEYS.resolve(source, secret, presented)
+    return None if resolved is None else IFlowContext(resolved.company_id, resolved.id, "api_key")
+
+
+def authenticate_token(source: Connectable, secret: ServerSecret, presented: str) -> IFlowContext | None:
+    resolved = _TOKENS.resolve(source, secret, presented)
+    return None if resolved is None else IFlowContext(resolved.company_id, resolved.id, "token")

@@ -1,0 +1,246 @@
+"""The iFlow API V2 wire: form bodies in, the `{"api_reply": ...}` envelope and validator errors out.
+
+Every endpoint runs one pipeline: method, body, language, credential, one service call in one write
+transaction, and the vendor's envelope. Services raise ValidationFailed; it is rendered here only.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+from starlette.datastructures import Headers
+from starlette.formparsers import MultiPartException, MultiPartParser
+from starlette.requests import Request
+from starlette.responses import Response
+
+from flowsuite.core.http import BodyTooLarge, caller_of, json_response, read_body
+from flowsuite.core.runtime import Runtime
+from flowsuite.iflow.context import IFlowContext
+from flowsuite.iflow.errors import FieldError, Reply, ValidationFailed
+from flowsuite.iflow.fields import Form
+from flowsuite.iflow.keys import authenticate_key, authenticate_token
+from flowsuite.iflow.messages import DEFAULT_LANGUAGE, LANGUAGES, check_message
+from flowsuite.iflow.services import attendance, events, schedule, sync
+from flowsuite.tenancy.service import Caller, record_audit
+
+log = logging.getLogger("flowsuite.iflow")
+
+PREFIX = "/api/api_v2"
+KEY_IS_INVALID = "Key is invalid!"
+# A unique index refusing a row means another request won a race (two syncs of one new CNP); the
+# transaction is run again, and then finds the winner's row instead of inserting its own.
+ATTEMPTS = 3
+
+Service = Callable[[Session, IFlowContext, Form], Reply]
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    path: str
+    service: Service
+    action: str
+    summary: str
+    # Which credentials it takes: the form's `api_key`, a Bearer token, or either.
+    auth: tuple[str, ...] = ("api_key", "token")
+    methods: tuple[str, ...] = ("POST",)
+
+
+ENDPOINTS = (
+    Endpoint(f"{PREFIX}/user/sync", sync.sync_user, "user_sync", "Create or update one employee", ("api_key",)),
+    Endpoint(f"{PREFIX}/user/set_work_schedule", schedule.set_work_schedule, "set_work_schedule", "Plan one day"),
+    Endpoint(f"{PREFIX}/events/add_event", events.add_event, "add_event", "Record a leave or other event"),
+    Endpoint(f"{PREFIX}/events/set_approve_status", events.set_approve_status, "set_approve_status", "Approve"),
+    Endpoint(f"{PREFIX}/user/clock", attendance.clock, "clock", "Check in or out from another system"),
+)
+
+
+class _Refused(Exception):
+    """The request ends before any service runs, with this response."""
+
+    def __init__(self, response: Response) -> None:
+        self.response = response
+
+
+def render_errors(errors: Sequence[FieldError], language: str) -> list[dict[str, str]]:
+    return [
+        {
+            "field_name": error.field_name,
+            "check_name": error.check_name,
+            "message": check_message(language, error.check_name, error.field_name, error.values),
+        }
+        for error in errors
+    ]
+
+
+def validator_reply(errors: Sequence[FieldError], language: str) -> Response:
+    """The vendor's validator failure: HTTP 200, every failed check listed."""
+    return json_response({"api_reply": {"error": render_errors(errors, language)}})
+
+
+def reply(result: Reply, language: str) -> Response:
+    body = dict(result.body)
+    if result.warnings:
+        body["warning"] = render_errors(result.warnings, language)
+    return json_response({"api_reply": body})
+
+
+async def _body_stream(raw: bytes) -> AsyncGenerator[bytes, None]:
+    yield raw
+
+
+async def parse_form(raw: bytes, headers: Headers) -> dict[str, str]:
+    """The body's fields: multipart/form-data, or else url-encoded (what `curl -d` sends)."""
+    if not raw.strip():
+        return {}
+    content_type = headers.get("content-type", "")
+    if content_type.startswith("multipart/form-data"):
+        try:
+            parsed = await MultiPartParser(headers, _body_stream(raw), max_files=0).parse()
+        except MultiPartException as error:
+            raise _Refused(validator_reply([FieldError("body", "valid_form")], DEFAULT_LANGUAGE)) from error
+        return {name: value for name, value in parsed.multi_items() if isinstance(value, str)}
+    try:
+        return dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True, errors="strict"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise _Refused(validator_reply([FieldError("body", "valid_form")], DEFAULT_LANGUAGE)) from error
+
+
+def refuse_control_characters(form: Form) -> None:
+    """A NUL cannot be stored in PostgreSQL text, so no field may carry one (nor name one)."""
+    if any("\x00" in name or "\x00" in value for name, value in form.items()):
+        raise _Refused(validator_reply([FieldError("body", "valid_form")], DEFAULT_LANGUAGE))
+
+
+def language_of(form: Form) -> str:
+    """`api_language` (en_US when absent); an unknown one is refused as a validation error."""
+    language = form.get("api_language", "").strip() or DEFAULT_LANGUAGE
+    if language not in LANGUAGES:
+        error = FieldError("api_language", "in_list", {"allowed": ", ".join(LANGUAGES)})
+        raise _Refused(validator_reply([error], DEFAULT_LANGUAGE))
+    return language
+
+
+@dataclass(frozen=True, slots=True)
+class Presented:
+    """The credential a request carries: a Bearer token or a form `api_key`."""
+
+    kind: str
+    secret: str
+
+
+def presented_credential(endpoint: Endpoint, headers: Headers, form: Form, language: str) -> Presented:
+    authorization = headers.get("authorization", "")
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() == "bearer" and "token" in endpoint.auth:
+        return Presented("token", token.strip())
+    if "api_key" in endpoint.auth:
+        api_key = form.get("api_key", "").strip()
+        if not api_key:
+            raise _Refused(validator_reply([FieldError("api_key", "required")], language))
+        return Presented("api_key", api_key)
+    raise _Refused(json_response({"error": KEY_IS_INVALID}, 401))
+
+
+def _authenticate(runtime: Runtime, session: Session, presented: Presented) -> IFlowContext | None:
+    if presented.kind == "token":
+        return authenticate_token(session, runtime.secret, presented.secret)
+    return authenticate_key(session, runtime.secret, presented.secret)
+
+
+def _key_rejected(runtime: Runtime, presented: Presented, caller: Caller, path: str, language: str) -> Response:
+    with runtime.db.transaction(write=True) as session:
+        record_audit(
+            session, face="iflow", action="auth_failed", caller=caller, description=f"Invalid {presented.kind} ({path})"
+        )
+    if presented.kind == "token":
+        return json_response({"error": KEY_IS_INVALID}, 401)
+    return validator_reply([FieldError("api_key", "valid_key")], language)
+
+
+def serve(
+    runtime: Runtime, endpoint: Endpoint, form: Form, presented: Presented, caller: Caller, language: str
+) -> Response:
+    """Runs the endpoint's service in one write transaction and renders what comes out."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            with runtime.db.transaction(write=True) as session:
+                ctx = _authenticate(runtime, session, presented)
+                if ctx is None:
+                    break
+                result = endpoint.service(session, ctx, form)
+                record_audit(
+                    session,
+                    face="iflow",
+                    action=endpoint.action,
+                    caller=caller,
+                    company_id=ctx.company_id,
+                    credential_id=ctx.credential_id,
+                    description=endpoint.path,
+                )
+        except ValidationFailed as failed:
+            return validator_reply(failed.errors, language)
+        except IntegrityError:
+            if attempt < ATTEMPTS:
+                continue
+            log.warning("unique index still refused %s after %d attempts", endpoint.path, ATTEMPTS)
+            return validator_reply([FieldError("update_by_value", "conflict")], language)
+        except OperationalError:
+            log.exception("database unavailable on %s", endpoint.path)
+            return json_response({"error": "The database is busy or unavailable; try again."}, 503)
+        except Exception:
+            incident = uuid.uuid4().hex[:12]
+            log.exception("unexpected error %s on %s", incident, endpoint.path)
+            return json_response({"error": f"Internal error (incident {incident})."}, 500)
+        runtime.last_use.note(runtime.db, ctx.credential_id)
+        return reply(result, language)
+    return _key_rejected(runtime, presented, caller, endpoint.path, language)
+
+
+def make_handler(endpoint: Endpoint) -> Callable[[Request], Any]:
+    async def handle(request: Request) -> Response:
+        runtime: Runtime = request.app.state.runtime
+        if request.method not in endpoint.methods:
+            return json_response({"error": f"Use {' or '.join(endpoint.methods)} for this endpoint."}, 405)
+        try:
+            raw = await read_body(request, runtime.settings.max_body_bytes)
+        except BodyTooLarge:
+            return json_response({"error": "The request body is too large."}, 413)
+        try:
+            form: Mapping[str, str] = {**request.query_params, **await parse_form(raw, request.headers)}
+            refuse_control_characters(form)
+            language = language_of(form)
+            presented = presented_credential(endpoint, request.headers, form, language)
+        except _Refused as refused:
+            return refused.response
+        return serve(runtime, endpoint, form, presented, caller_of(request), language)
+
+    handle.__name__ = endpoint.action
+    return handle
+
+
+def handlers() -> dict[str, Any]:
+    """Each endpoint's handler by path, for the direct-path layer in front of FastAPI."""
+    return {endpoint.path: make_handler(endpoint) for endpoint in ENDPOINTS}
+
+
+def build_router() -> APIRouter:
+    """The endpoints as FastAPI routes, so OpenAPI documents them (requests reach the direct paths first)."""
+    router = APIRouter()
+    for endpoint in ENDPOINTS:
+        router.add_api_route(
+            endpoint.path,
+            make_handler(endpoint),
+            methods=list(endpoint.methods),
+            summary=endpoint.summary,
+            tags=["iFlow API V2"],
+            response_class=Response,
+        )
+    return router

@@ -1,0 +1,97 @@
+"""user/set_work_schedule: replace one employee's planned intervals for one day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from flowsuite.iflow import fields
+from flowsuite.iflow.context import IFlowContext
+from flowsuite.iflow.errors import Checks, Reply
+from flowsuite.iflow.fields import Form
+from flowsuite.iflow.models import WorkScheduleInterval
+from flowsuite.iflow.services.employees import company_zone, required_employee
+
+_INTERVAL = re.compile(r"(\d{2}:\d{2})-(\d{2}:\d{2})")
+MINUTES_A_DAY = 24 * 60
+
+
+def parse_intervals(value: str) -> list[tuple[dt.time, dt.time]] | None:
+    """`08:00-12:00,22:00-06:00` as (start, end) pairs in order; None if malformed or overlapping.
+
+    An end at or before its start is on the next day; no two intervals may overlap, counting that.
+    """
+    intervals: list[tuple[dt.time, dt.time]] = []
+    for part in value.split(","):
+        match = _INTERVAL.fullmatch(part.strip())
+        start = fields.parse_time(match.group(1)) if match else None
+        end = fields.parse_time(match.group(2)) if match else None
+        if start is None or end is None or start == end:
+            return None
+        intervals.append((start, end))
+    intervals.sort()
+    previous_end = -1
+    for start, end in intervals:
+        start_minute, end_minute = _minute(start), _minute(end)
+        if end_minute <= start_minute:
+            end_minute += MINUTES_A_DAY
+        if start_minute < previous_end:
+            return None
+        previous_end = end_minute
+    return intervals
+
+
+def _minute(time: dt.time) -> int:
+    return time.hour * 60 + time.minute
+
+
+def planned_hours(day: dt.date, intervals: list[tuple[dt.time, dt.time]], tz: zoneinfo.ZoneInfo) -> float:
+    """Hours the plan really lasts: a night when the clocks change has 23 or 25 hours."""
+    seconds = 0.0
+    for start, end in intervals:
+        end_day = day if end > start else day + dt.timedelta(days=1)
+        begins = dt.datetime.combine(day, start, tz).astimezone(dt.UTC)
+        ends = dt.datetime.combine(end_day, end, tz).astimezone(dt.UTC)
+        seconds += (ends - begins).total_seconds()
+    return round(seconds / 3600, 2)
+
+
+def set_work_schedule(session: Session, ctx: IFlowContext, form: Form) -> Reply:
+    checks = Checks()
+    employee = required_employee(session, ctx, form, checks)
+    day = fields.date(form, "date", checks, required=True)
+    intervals: list[tuple[dt.time, dt.time]] | None = []
+    if "intervals" not in form:
+        checks.fail("intervals", "required")
+    elif form["intervals"].strip():
+        intervals = parse_intervals(form["intervals"])
+        if intervals is None:
+            checks.fail("intervals", "valid_intervals")
+    checks.raise_if_any()
+    assert employee is not None and day is not None and intervals is not None
+
+    session.execute(
+        delete(WorkScheduleInterval).where(
+            WorkScheduleInterval.company_id == ctx.company_id,
+            WorkScheduleInterval.employee_id == employee.id,
+            WorkScheduleInterval.work_date == day,
+        )
+    )
+    for start, end in intervals:
+        session.add(
+            WorkScheduleInterval(
+                company_id=ctx.company_id, employee_id=employee.id, work_date=day, start_time=start, end_time=end
+            )
+        )
+    session.flush()
+    body: dict[str, object] = {
+        "user_id": str(employee.id),
+        "date": day.isoformat(),
+        "intervals": ",".join(f"{s:%H:%M}-{e:%H:%M}" for s, e in intervals),
+        "planned": planned_hours(day, intervals, company_zone(session, ctx)),
+    }
+    return Reply(body)
