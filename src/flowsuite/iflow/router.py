@@ -51,6 +51,8 @@ class Endpoint:
     # Which credentials it takes: the form's `api_key`, a Bearer token, or either.
     auth: tuple[str, ...] = ("api_key", "token")
     methods: tuple[str, ...] = ("POST",)
+    # A reading endpoint runs in a transaction that takes no write lock and leaves no audit event.
+    writes: bool = True
 
 
 ENDPOINTS = (
@@ -168,23 +170,24 @@ def _key_rejected(runtime: Runtime, presented: Presented, caller: Caller, path: 
 def serve(
     runtime: Runtime, endpoint: Endpoint, form: Form, presented: Presented, caller: Caller, language: str
 ) -> Response:
-    """Runs the endpoint's service in one write transaction and renders what comes out."""
+    """Runs the endpoint's service in one transaction and renders what comes out."""
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            with runtime.db.transaction(write=True) as session:
+            with runtime.db.transaction(write=endpoint.writes) as session:
                 ctx = _authenticate(runtime, session, presented)
                 if ctx is None:
                     break
                 result = endpoint.service(session, ctx, form)
-                record_audit(
-                    session,
-                    face="iflow",
-                    action=endpoint.action,
-                    caller=caller,
-                    company_id=ctx.company_id,
-                    credential_id=ctx.credential_id,
-                    description=endpoint.path,
-                )
+                if endpoint.writes:
+                    record_audit(
+                        session,
+                        face="iflow",
+                        action=endpoint.action,
+                        caller=caller,
+                        company_id=ctx.company_id,
+                        credential_id=ctx.credential_id,
+                        description=endpoint.path,
+                    )
         except ValidationFailed as failed:
             return validator_reply(failed.errors, language)
         except IntegrityError:
