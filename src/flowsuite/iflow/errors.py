@@ -48,3 +48,10 @@ class Reply:
 
     body: dict[str, object]
     warnings: list[FieldError] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class BareReply:
+    """What a Bearer reading endpoint answers: a bare JSON array, without the `api_reply` envelope."""
+
+    items: list[dict[str, object]]

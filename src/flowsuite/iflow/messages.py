@@ -37,6 +37,7 @@ CHECK_MESSAGES: Mapping[str, Mapping[str, str]] = {
         "after_check_in": "{field} must be after the check-in time",
         "valid_form": "{field} must be multipart/form-data or application/x-www-form-urlencoded in UTF-8",
         "conflict": "{field}: the record changed while it was being saved; try again",
+        "required_with": "{field} is required when {other} is given",
     },
     "ro_RO": {
         "required": "{field} este obligatoriu",
@@ -63,6 +64,7 @@ CHECK_MESSAGES: Mapping[str, Mapping[str, str]] = {
         "after_check_in": "{field} trebuie să fie după ora de intrare",
         "valid_form": "{field} trebuie să fie multipart/form-data sau application/x-www-form-urlencoded în UTF-8",
         "conflict": "{field}: înregistrarea s-a modificat în timpul salvării; încercați din nou",
+        "required_with": "{field} este obligatoriu când este trimis {other}",
     },
 }
 
@@ -71,6 +73,9 @@ STATUS_TEXTS: Mapping[str, Mapping[str, str]] = {
     "en_US": {
         "at_work": "At work",
         "missing": "Missing",
+        "not_at_work_yet": "Not at work yet",
+        "left_work": "Left work",
+        "day_off": "Day off",
         "paid_leave": "Paid Leave",
         "other_leave": "Sick Leave",
         "overtime": "Overtime",
@@ -86,6 +91,9 @@ STATUS_TEXTS: Mapping[str, Mapping[str, str]] = {
     "ro_RO": {
         "at_work": "La muncă",
         "missing": "Absent",
+        "not_at_work_yet": "Nu a ajuns încă la muncă",
+        "left_work": "A plecat de la muncă",
+        "day_off": "Zi liberă",
         "paid_leave": "Concediu de odihnă",
         "other_leave": "Concediu medical",
         "overtime": "Ore suplimentare",

@@ -24,11 +24,11 @@ from starlette.responses import Response
 from flowsuite.core.http import BodyTooLarge, caller_of, json_response, read_body
 from flowsuite.core.runtime import Runtime
 from flowsuite.iflow.context import IFlowContext
-from flowsuite.iflow.errors import FieldError, Reply, ValidationFailed
+from flowsuite.iflow.errors import BareReply, FieldError, Reply, ValidationFailed
 from flowsuite.iflow.fields import Form
 from flowsuite.iflow.keys import authenticate_key, authenticate_token
 from flowsuite.iflow.messages import DEFAULT_LANGUAGE, LANGUAGES, check_message
-from flowsuite.iflow.services import attendance, events, schedule, sync
+from flowsuite.iflow.services import activity, attendance, events, schedule, status, sync
 from flowsuite.tenancy.service import Caller, record_audit
 
 log = logging.getLogger("flowsuite.iflow")
@@ -39,7 +39,7 @@ KEY_IS_INVALID = "Key is invalid!"
 # transaction is run again, and then finds the winner's row instead of inserting its own.
 ATTEMPTS = 3
 
-Service = Callable[[Session, IFlowContext, Form], Reply]
+Service = Callable[[Session, IFlowContext, Form], Reply | BareReply]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,12 +55,38 @@ class Endpoint:
     writes: bool = True
 
 
+# auth, methods and writes of an endpoint that only reads, behind a Bearer token.
+BEARER_READ = (("token",), ("GET", "POST"), False)
+
 ENDPOINTS = (
     Endpoint(f"{PREFIX}/user/sync", sync.sync_user, "user_sync", "Create or update one employee", ("api_key",)),
     Endpoint(f"{PREFIX}/user/set_work_schedule", schedule.set_work_schedule, "set_work_schedule", "Plan one day"),
     Endpoint(f"{PREFIX}/events/add_event", events.add_event, "add_event", "Record a leave or other event"),
     Endpoint(f"{PREFIX}/events/set_approve_status", events.set_approve_status, "set_approve_status", "Approve"),
     Endpoint(f"{PREFIX}/user/clock", attendance.clock, "clock", "Check in or out from another system"),
+    # The Bearer reading endpoints: a bare JSON array, GET or POST, no write lock.
+    Endpoint(f"{PREFIX}/users/get_today_status", status.get_today_status, "get_today_status", "Today", *BEARER_READ),
+    Endpoint(
+        f"{PREFIX}/users/get_tomorrow_status",
+        status.get_tomorrow_status,
+        "get_tomorrow_status",
+        "Tomorrow",
+        *BEARER_READ,
+    ),
+    Endpoint(
+        f"{PREFIX}/users/get_next_work_day_status",
+        status.get_next_work_day_status,
+        "get_next_work_day_status",
+        "The next work day",
+        *BEARER_READ,
+    ),
+    Endpoint(
+        f"{PREFIX}/events/get_activity_events",
+        activity.get_activity_events,
+        "get_activity_events",
+        "Events",
+        *BEARER_READ,
+    ),
 )
 
 
@@ -87,7 +113,9 @@ def validator_reply(errors: Sequence[FieldError], language: str) -> Response:
     return json_response({"api_reply": {"error": render_errors(errors, language)}})
 
 
-def reply(result: Reply, language: str) -> Response:
+def reply(result: Reply | BareReply, language: str) -> Response:
+    if isinstance(result, BareReply):
+        return json_response(result.items)
     body = dict(result.body)
     if result.warnings:
         body["warning"] = render_errors(result.warnings, language)

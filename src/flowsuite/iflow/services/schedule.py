@@ -49,13 +49,19 @@ def _minute(time: dt.time) -> int:
     return time.hour * 60 + time.minute
 
 
+def plan_instants(day: dt.date, start: dt.time, end: dt.time, tz: zoneinfo.ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
+    """A planned interval of `day` as naive UTC instants; an end at or before the start is on the next day."""
+    end_day = day if end > start else day + dt.timedelta(days=1)
+    begins = dt.datetime.combine(day, start, tz).astimezone(dt.UTC).replace(tzinfo=None)
+    ends = dt.datetime.combine(end_day, end, tz).astimezone(dt.UTC).replace(tzinfo=None)
+    return begins, ends
+
+
 def planned_hours(day: dt.date, intervals: list[tuple[dt.time, dt.time]], tz: zoneinfo.ZoneInfo) -> float:
     """Hours the plan really lasts: a night when the clocks change has 23 or 25 hours."""
     seconds = 0.0
     for start, end in intervals:
-        end_day = day if end > start else day + dt.timedelta(days=1)
-        begins = dt.datetime.combine(day, start, tz).astimezone(dt.UTC)
-        ends = dt.datetime.combine(end_day, end, tz).astimezone(dt.UTC)
+        begins, ends = plan_instants(day, start, end, tz)
         seconds += (ends - begins).total_seconds()
     return round(seconds / 3600, 2)
 
