@@ -15,7 +15,8 @@ import httpx
 import pytest
 
 from flowsuite.iflow.models import FreeDay, IFlowSettings
-from flowsuite.iflow.services.status import next_work_day
+from flowsuite.iflow.services.schedule import plan_instants
+from flowsuite.iflow.services.status import asked_day, next_work_day
 from tests.conftest import LiveServer
 from tests.iflow.factories import API, IFlowTenant, new_tenant
 
@@ -548,3 +549,25 @@ def test_activity_events_required_with_message_in_romanian(tenant: IFlowTenant, 
             ]
         }
     }
+
+
+# --- the day's clock: plain offset on ordinary days, zoneinfo around a clock change
+
+
+@pytest.mark.parametrize(
+    ("on", "plain"),
+    [
+        (dt.date(2026, 12, 7), True),
+        (dt.date(2026, 3, 28), False),
+        (dt.date(2026, 3, 29), False),
+        (dt.date(2026, 10, 25), False),
+    ],
+)
+def test_the_asked_days_clock_agrees_with_zoneinfo(on: dt.date, plain: bool) -> None:
+    asked = asked_day(on, ZONE, None)
+    assert (asked.plain_offset is not None) == plain
+    night = asked.plan_instants(on, dt.time(22), dt.time(6))
+    assert night == plan_instants(on, dt.time(22), dt.time(6), ZONE)
+    instant = dt.datetime.combine(on, dt.time(23, 30))
+    expected = instant.replace(tzinfo=dt.UTC).astimezone(ZONE)
+    assert asked.local_hms(instant) == f"{expected:%H:%M:%S}"
