@@ -55,8 +55,10 @@ class Endpoint:
     writes: bool = True
 
 
-# auth, methods and writes of an endpoint that only reads, behind a Bearer token.
-BEARER_READ = (("token",), ("GET", "POST"), False)
+def bearer_read(path: str, service: Service, action: str, summary: str) -> Endpoint:
+    """A reading endpoint behind a Bearer token, answering a bare array to GET or POST."""
+    return Endpoint(f"{PREFIX}/{path}", service, action, summary, ("token",), ("GET", "POST"), writes=False)
+
 
 ENDPOINTS = (
     Endpoint(f"{PREFIX}/user/sync", sync.sync_user, "user_sync", "Create or update one employee", ("api_key",)),
@@ -64,29 +66,12 @@ ENDPOINTS = (
     Endpoint(f"{PREFIX}/events/add_event", events.add_event, "add_event", "Record a leave or other event"),
     Endpoint(f"{PREFIX}/events/set_approve_status", events.set_approve_status, "set_approve_status", "Approve"),
     Endpoint(f"{PREFIX}/user/clock", attendance.clock, "clock", "Check in or out from another system"),
-    # The Bearer reading endpoints: a bare JSON array, GET or POST, no write lock.
-    Endpoint(f"{PREFIX}/users/get_today_status", status.get_today_status, "get_today_status", "Today", *BEARER_READ),
-    Endpoint(
-        f"{PREFIX}/users/get_tomorrow_status",
-        status.get_tomorrow_status,
-        "get_tomorrow_status",
-        "Tomorrow",
-        *BEARER_READ,
+    bearer_read("users/get_today_status", status.get_today_status, "get_today_status", "Who is at work today"),
+    bearer_read("users/get_tomorrow_status", status.get_tomorrow_status, "get_tomorrow_status", "Status tomorrow"),
+    bearer_read(
+        "users/get_next_work_day_status", status.get_next_work_day_status, "get_next_work_day_status", "Next work day"
     ),
-    Endpoint(
-        f"{PREFIX}/users/get_next_work_day_status",
-        status.get_next_work_day_status,
-        "get_next_work_day_status",
-        "The next work day",
-        *BEARER_READ,
-    ),
-    Endpoint(
-        f"{PREFIX}/events/get_activity_events",
-        activity.get_activity_events,
-        "get_activity_events",
-        "Events",
-        *BEARER_READ,
-    ),
+    bearer_read("events/get_activity_events", activity.get_activity_events, "get_activity_events", "Events, filtered"),
 )
 
 

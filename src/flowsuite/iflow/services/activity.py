@@ -89,7 +89,12 @@ def event_rows(
     return session.execute(query).all()
 
 
-def _type_name(row: Row[Any], language: str) -> str:
+def asked_language(form: Form) -> str:
+    """The reply's language; the router has already refused an unknown one."""
+    return form.get("api_language", "").strip() or DEFAULT_LANGUAGE
+
+
+def event_type_name(row: Row[Any], language: str) -> str:
     # The built-in types are named in the asked language; a company's own type keeps its own name.
     catalogue = STATUS_TEXTS.get(language, STATUS_TEXTS[DEFAULT_LANGUAGE])
     return catalogue.get(str(row.code), str(row.name))
@@ -118,7 +123,7 @@ def event_object(row: Row[Any], language: str, placement: tuple[int, dt.date] | 
         "event_id": str(row.id),
         "user_id": user_id,
         "event_type": row.code,
-        "event_type_name": _type_name(row, language),
+        "event_type_name": event_type_name(row, language),
     }
     if placement is not None:
         position, day = placement
@@ -199,5 +204,5 @@ def read_filters(form: Form) -> Filters:
 def get_activity_events(session: Session, ctx: IFlowContext, form: Form) -> BareReply:
     """The company's events matching every filter given, oldest first per employee."""
     filters = read_filters(form)
-    language = form.get("api_language", "").strip() or DEFAULT_LANGUAGE
+    language = asked_language(form)
     return BareReply([_activity_object(row, language) for row in event_rows(session, ctx, filters=filters)])

@@ -23,7 +23,7 @@ from flowsuite.iflow.calendar import national_holidays
 from flowsuite.iflow.context import IFlowContext
 from flowsuite.iflow.errors import BareReply, Checks
 from flowsuite.iflow.fields import Form
-from flowsuite.iflow.messages import DEFAULT_LANGUAGE, status_text
+from flowsuite.iflow.messages import status_text
 from flowsuite.iflow.models import (
     Employee,
     FreeDay,
@@ -31,7 +31,7 @@ from flowsuite.iflow.models import (
     LiveAttendanceInterval,
     WorkScheduleInterval,
 )
-from flowsuite.iflow.services.activity import event_object, event_rows
+from flowsuite.iflow.services.activity import asked_language, event_object, event_rows, event_type_name
 from flowsuite.iflow.services.employees import company_zone
 from flowsuite.iflow.services.schedule import plan_instants
 
@@ -218,6 +218,7 @@ def _status_key(situation: Situation, asked: Asked, live: bool) -> tuple[str, bo
             return "left_work", False
     elif any(begins <= now < ends for begins, ends in situation.plans) and not _whole_day_event(situation):
         return "at_work", True
+    # A plan interval still to come (also after a break) means the employee is expected later today.
     planned_later = any(begins > now for begins, _ in situation.plans)
     if not live and situation.plans and not planned_later and not situation.events:
         return "left_work", False
@@ -235,13 +236,9 @@ def _away(situation: Situation, planned_later: bool) -> tuple[str, bool]:
 def _status_text(key: str, situation: Situation, language: str) -> str:
     text = status_text(language, key)
     if key == "missing" and situation.events:
-        names = ", ".join(dict.fromkeys(_type_name(row, language) for row in situation.events))
+        names = ", ".join(dict.fromkeys(event_type_name(row, language) for row in situation.events))
         return f"{text}, {names}"
     return text
-
-
-def _type_name(row: Row[Any], language: str) -> str:
-    return str(event_object(row, language)["event_type_name"])
 
 
 # --- rendering
@@ -307,7 +304,7 @@ def _attendance_type(form: Form) -> str:
 
 def status_on(session: Session, ctx: IFlowContext, form: Form, asked: Asked) -> BareReply:
     """Every enabled employee's status on the asked day; live attendance only exists for today."""
-    language = form.get("api_language", "").strip() or DEFAULT_LANGUAGE
+    language = asked_language(form)
     live = _attendance_type(form) == "live_attendance" and asked.now is not None
     situations = _situations(session, ctx, asked, live)
     empty = Situation()
