@@ -259,7 +259,9 @@ def test_the_reset_limit_closes_a_stale_open_interval(tenant: IFlowTenant, http:
 
 def test_work_schedule_mode_uses_the_plan(tenant: IFlowTenant, http: httpx.Client) -> None:
     now = away_from_midnight(dt.timedelta(minutes=130))
-    planned_now, planned_later, clocked = (tenant.new_user(http, name) for name in ("A Now", "B Later", "C Clocked"))
+    names = ("A Now", "B Later", "C Clocked", "D Done")
+    planned_now, planned_later, clocked, done = (tenant.new_user(http, name) for name in names)
+    plan(tenant, http, done, day(), f"{hm(now - dt.timedelta(minutes=120))}-{hm(now - dt.timedelta(minutes=60))}")
     plan(tenant, http, planned_now, day(), f"{hm(now - dt.timedelta(minutes=60))}-{hm(now + dt.timedelta(minutes=60))}")
     plan(
         tenant,
@@ -274,6 +276,7 @@ def test_work_schedule_mode_uses_the_plan(tenant: IFlowTenant, http: httpx.Clien
     assert (by_plan[planned_now]["status"], by_plan[planned_now]["at_work"]) == ("At work", True)
     assert (by_plan[planned_later]["status"], by_plan[planned_later]["at_work"]) == ("Not at work yet", False)
     assert (by_plan[clocked]["status"], by_plan[clocked]["at_work"]) == ("Day off", False)
+    assert (by_plan[done]["status"], by_plan[done]["at_work"]) == ("Left work", False)
     assert all("live_attendance" not in item for item in by_plan.values())
 
     live = by_user(statuses(tenant, http, attendance_type="live_attendance"))
@@ -521,9 +524,9 @@ def test_activity_events_each_filter(tenant: IFlowTenant, http: httpx.Client, ac
         (
             {"users_ids": "1,x", "event_ids": "-3", "status": "maybe"},
             [
-                ("status", "in_list"),
                 ("users_ids", "valid_integer"),
                 ("event_ids", "valid_integer"),
+                ("status", "in_list"),
             ],
         ),
     ],

@@ -186,17 +186,15 @@ def _interval(form: Form, checks: Checks) -> tuple[dt.date, dt.date] | None:
 
 
 def read_filters(form: Form) -> Filters:
+    """The filters in the spec's order, so that failed checks are listed in it too."""
     checks = Checks()
+    user_ids = _id_list(form, "users_ids", checks)
+    teams = _list(form, "teams", checks)
+    event_type_ids = _id_list(form, "event_ids", checks)
     statuses = _list(form, "status", checks)
     if any(status not in APPROVE_STATUSES for status in statuses):
         checks.fail("status", "in_list", allowed=", ".join(APPROVE_STATUSES))
-    filters = Filters(
-        user_ids=_id_list(form, "users_ids", checks),
-        teams=_list(form, "teams", checks),
-        event_type_ids=_id_list(form, "event_ids", checks),
-        statuses=statuses,
-        overlapping=_interval(form, checks),
-    )
+    filters = Filters(user_ids, teams, event_type_ids, statuses, _interval(form, checks))
     checks.raise_if_any()
     return filters
 
