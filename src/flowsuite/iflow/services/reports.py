@@ -156,8 +156,12 @@ def _raw(column: Any) -> Any:
     return type_coerce(column, String)
 
 
+# The reads below go through the session's connection as Core rows: on tens of thousands of rows the ORM's
+# result machinery would cost more than the report's own work.
+
+
 def _load_staff(session: Session, company_id: int) -> dict[int, _Staff]:
-    rows = session.execute(
+    rows = session.connection().execute(
         select(
             Employee.id, Employee.full_name, Employee.cnp, Employee.mark_number, Team.name, Employee.daily_norm_hours
         )
@@ -191,7 +195,7 @@ def _load_schedules(session: Session, company_id: int, staff: dict[int, _Staff],
         return Interval(dt.datetime.combine(day, start), dt.datetime.combine(end_day, end))
 
     intervals = _memoized(interval)
-    rows = session.execute(
+    rows = session.connection().execute(
         select(plan.employee_id, _raw(plan.work_date), _raw(plan.start_time), _raw(plan.end_time)).where(
             plan.company_id == company_id, plan.work_date.between(first - _ONE_DAY, last)
         )
@@ -204,7 +208,7 @@ def _load_schedules(session: Session, company_id: int, staff: dict[int, _Staff],
 
 def _load_events(session: Session, company_id: int, staff: dict[int, _Staff], first: dt.date, last: dt.date) -> None:
     """Adds the counting events that touch the month: to the engine's inputs by effect, and to their days."""
-    rows = session.execute(
+    rows = session.connection().execute(
         select(
             Event.employee_id,
             _raw(Event.start_date),
@@ -256,17 +260,32 @@ def _days(span: Interval | DateRange, first: dt.date, last: dt.date) -> Iterable
 # --------------------------------------------------------------------------------------------------- reply
 
 
-def _days_reply(report: EmployeeTotals, day_events: dict[dt.date, list[str]]) -> dict[str, dict[str, Any]]:
-    minutes = report.minutes.days
-    days: dict[str, dict[str, Any]] = {}
-    for day in sorted(minutes.keys() | day_events.keys()):
-        worked = minutes.get(day)
-        days[day.isoformat()] = {
-            "regular": hours(worked.regular) if worked else 0.0,
-            "overtime": hours(worked.overtime) if worked else 0.0,
-            "events": day_events.get(day, []),
-        }
-    return days
+class _DayReplies:
+    """The `days` values of a report: most days of most employees look alike (8.0 regular, no overtime, no
+    event), so each distinct value is built once and shared, which spares thousands of dicts and roundings."""
+
+    def __init__(self, calendar: MonthCalendar) -> None:
+        self._names = {day: day.isoformat() for day in calendar.days}
+        self._values: dict[tuple[int, int, tuple[str, ...]], dict[str, Any]] = {}
+
+    def value(self, regular: int, overtime: int, events: tuple[str, ...]) -> dict[str, Any]:
+        key = (regular, overtime, events)
+        found = self._values.get(key)
+        if found is None:
+            found = self._values[key] = {"regular": hours(regular), "overtime": hours(overtime), "events": list(events)}
+        return found
+
+    def days(self, report: EmployeeTotals, day_events: dict[dt.date, list[str]]) -> dict[str, dict[str, Any]]:
+        minutes = report.minutes.days
+        days: dict[str, dict[str, Any]] = {}
+        for day in sorted(minutes.keys() | day_events.keys()):
+            worked = minutes.get(day)
+            events = tuple(day_events.get(day, ()))
+            if worked is None:
+                days[self._names[day]] = self.value(0, 0, events)
+            else:
+                days[self._names[day]] = self.value(worked.regular, worked.overtime, events)
+        return days
 
 
 def _report(session: Session, company_id: int, request: ReportRequest, time_zone: str) -> dict[str, object]:
@@ -280,8 +299,9 @@ def _report(session: Session, company_id: int, request: ReportRequest, time_zone
     _load_events(session, company_id, staff, first, last)
     members = list(staff.values())
     reports = monthly_totals(calendar, (member.month() for member in members), request.totals)
+    replies = _DayReplies(calendar)
     users = [
-        {**member.user, "totals": report.totals, "days": _days_reply(report, member.day_events)}
+        {**member.user, "totals": report.totals, "days": replies.days(report, member.day_events)}
         for member, report in zip(members, reports, strict=True)
     ]
     return {
