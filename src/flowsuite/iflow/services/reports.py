@@ -15,8 +15,10 @@ the number of employees, then handed to the pure totals engine (`flowsuite.iflow
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -312,10 +314,30 @@ def _report(session: Session, company_id: int, request: ReportRequest, time_zone
     }
 
 
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a report is built.
+
+    A report makes hundreds of thousands of small acyclic objects (rows, intervals, dicts), each of which
+    triggers the collector's generation counts, and its full passes over them cost about 40% of a
+    10,000-employee report. Reference counting still frees them; cycles made meanwhile elsewhere in the
+    process just wait for the collector to resume. Only the caller that paused it resumes it.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _respond(session: Session, ctx: IFlowContext, form: Form, *, defaults: bool) -> Reply:
     time_zone = session.get_one(Company, ctx.company_id).timezone
     today = dt.datetime.now(zone(time_zone)).date() if defaults else None
-    return Reply(_report(session, ctx.company_id, read_request(form, today), time_zone))
+    request = read_request(form, today)
+    with _cyclic_gc_paused():
+        return Reply(_report(session, ctx.company_id, request, time_zone))
 
 
 def get_work_schedule(session: Session, ctx: IFlowContext, form: Form) -> Reply:
