@@ -37,6 +37,9 @@ CHECK_MESSAGES: Mapping[str, Mapping[str, str]] = {
         "after_check_in": "{field} must be after the check-in time",
         "valid_form": "{field} must be multipart/form-data or application/x-www-form-urlencoded in UTF-8",
         "conflict": "{field}: the record changed while it was being saved; try again",
+        "valid_year": "{field} must be a year from {first} to {last}",
+        "valid_month": "{field} must be a month from 01 to 12",
+        "valid_totals": "{field}: unknown totals: {names}",
         "required_with": "{field} is required when {other} is given",
     },
     "ro_RO": {
@@ -64,6 +67,9 @@ CHECK_MESSAGES: Mapping[str, Mapping[str, str]] = {
         "after_check_in": "{field} trebuie să fie după ora de intrare",
         "valid_form": "{field} trebuie să fie multipart/form-data sau application/x-www-form-urlencoded în UTF-8",
         "conflict": "{field}: înregistrarea s-a modificat în timpul salvării; încercați din nou",
+        "valid_year": "{field} trebuie să fie un an între {first} și {last}",
+        "valid_month": "{field} trebuie să fie o lună între 01 și 12",
+        "valid_totals": "{field}: totaluri necunoscute: {names}",
         "required_with": "{field} este obligatoriu când este trimis {other}",
     },
 }

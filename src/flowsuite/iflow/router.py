@@ -28,7 +28,7 @@ from flowsuite.iflow.errors import BareReply, FieldError, Reply, ValidationFaile
 from flowsuite.iflow.fields import Form
 from flowsuite.iflow.keys import authenticate_key, authenticate_token
 from flowsuite.iflow.messages import DEFAULT_LANGUAGE, LANGUAGES, check_message
-from flowsuite.iflow.services import activity, attendance, events, schedule, status, sync
+from flowsuite.iflow.services import activity, attendance, events, reports, schedule, status, sync
 from flowsuite.tenancy.service import Caller, record_audit
 
 log = logging.getLogger("flowsuite.iflow")
@@ -66,6 +66,23 @@ ENDPOINTS = (
     Endpoint(f"{PREFIX}/events/add_event", events.add_event, "add_event", "Record a leave or other event"),
     Endpoint(f"{PREFIX}/events/set_approve_status", events.set_approve_status, "set_approve_status", "Approve"),
     Endpoint(f"{PREFIX}/user/clock", attendance.clock, "clock", "Check in or out from another system"),
+    Endpoint(
+        f"{PREFIX}/user/get_work_schedule",
+        reports.get_work_schedule,
+        "get_work_schedule",
+        "Monthly report of every employee",
+        ("api_key",),
+        writes=False,
+    ),
+    Endpoint(
+        f"{PREFIX}/users/get_work_schedule",
+        reports.get_work_schedule_defaulted,
+        "users_get_work_schedule",
+        "Monthly report; year and month default to the current ones",
+        ("token",),
+        ("GET", "POST"),
+        writes=False,
+    ),
     bearer_read("users/get_today_status", status.get_today_status, "get_today_status", "Who is at work today"),
     bearer_read("users/get_tomorrow_status", status.get_tomorrow_status, "get_tomorrow_status", "Status tomorrow"),
     bearer_read(

@@ -1,0 +1,350 @@
+"""user/get_work_schedule and users/get_work_schedule: the monthly report of every enabled employee.
+
+The month's data is read in four set-based queries (employees, free days, planned intervals, events), whatever
+the number of employees, then handed to the pure totals engine (`flowsuite.iflow.totals`).
+
+- Breaks: a plan with a break is stored as two intervals (`08:00-12:00,12:30-16:30`), so the break is the gap
+  between them and counts for nothing; no other break rule applies.
+- Events: only those whose approval counts (`COUNTING_STATUSES`) are read. Their type's effect decides what
+  they do: `add` (overtime) adds its time interval, `subtract` (leaves) removes its time interval or whole
+  days, `none` (delegation) changes nothing. An `add` event over whole days has no hours to add and is only
+  listed on its days.
+- `days` has one entry per day with regular or overtime minutes or a counting event, in date order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import re
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from sqlalchemy import String, select, type_coerce
+from sqlalchemy.orm import Session
+
+from flowsuite.iflow import fields
+from flowsuite.iflow.calendar import MonthCalendar, free_days, month_calendar
+from flowsuite.iflow.context import IFlowContext
+from flowsuite.iflow.errors import Checks, Reply
+from flowsuite.iflow.fields import Form
+from flowsuite.iflow.models import Employee, Event, EventType, FreeDay, Team, WorkScheduleInterval
+from flowsuite.iflow.totals import (
+    COUNTING_STATUSES,
+    DateRange,
+    EmployeeMonth,
+    EmployeeTotals,
+    Interval,
+    LeaveEvent,
+    OvertimeEvent,
+    UnknownTotals,
+    check_totals,
+    hours,
+    monthly_totals,
+)
+from flowsuite.tenancy.models import Company
+from flowsuite.tenancy.service import zone
+
+_YEAR = re.compile(r"\d{4}")
+_MONTH = re.compile(r"\d{1,2}")
+_ONE_DAY = dt.timedelta(days=1)
+
+_Key = TypeVar("_Key", bound=Hashable)
+_Value = TypeVar("_Value")
+
+
+# ------------------------------------------------------------------------------------------------- the form
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRequest:
+    year: int
+    month: int
+    totals: tuple[str, ...]
+
+
+def _year(form: Form, checks: Checks, default: int | None) -> int | None:
+    value = fields.text(form, "year", checks, required=default is None)
+    if not value:
+        return default
+    if not _YEAR.fullmatch(value) or not fields.FIRST_YEAR <= int(value) <= fields.LAST_YEAR:
+        checks.fail("year", "valid_year", first=str(fields.FIRST_YEAR), last=str(fields.LAST_YEAR))
+        return None
+    return int(value)
+
+
+def _month(form: Form, checks: Checks, default: int | None) -> int | None:
+    value = fields.text(form, "month", checks, required=default is None)
+    if not value:
+        return default
+    if not _MONTH.fullmatch(value) or not 1 <= int(value) <= 12:
+        checks.fail("month", "valid_month")
+        return None
+    return int(value)
+
+
+def _totals(form: Form, checks: Checks) -> tuple[str, ...] | None:
+    """The comma-separated total names; blanks around names and empty items (a trailing comma) are ignored."""
+    value = fields.text(form, "totals", checks, required=True, max_length=2000)
+    names = [name.strip() for name in (value or "").split(",") if name.strip()]
+    if value and not names:
+        checks.fail("totals", "required")
+    if not names:
+        return None
+    try:
+        return check_totals(names)
+    except UnknownTotals as unknown:
+        checks.fail("totals", "valid_totals", names=", ".join(unknown.names))
+        return None
+
+
+def read_request(form: Form, today: dt.date | None) -> ReportRequest:
+    """The report's year, month and totals, every failed check listed; `today` gives the defaults if any."""
+    checks = Checks()
+    year = _year(form, checks, today.year if today else None)
+    month = _month(form, checks, today.month if today else None)
+    totals = _totals(form, checks)
+    checks.raise_if_any()
+    assert year is not None and month is not None and totals is not None
+    return ReportRequest(year, month, totals)
+
+
+# ------------------------------------------------------------------------------------------ loading a month
+
+
+@dataclass(slots=True)
+class _Staff:
+    """One employee's identity and the engine inputs being gathered for them."""
+
+    user: dict[str, Any]
+    daily_norm_hours: float
+    schedule: list[Interval] = field(default_factory=list)
+    overtime: list[OvertimeEvent] = field(default_factory=list)
+    leaves: list[LeaveEvent] = field(default_factory=list)
+    day_events: dict[dt.date, list[str]] = field(default_factory=dict)
+
+    def month(self) -> EmployeeMonth:
+        user_id: str = self.user["user_id"]
+        return EmployeeMonth(user_id, self.schedule, self.overtime, self.leaves, self.daily_norm_hours)
+
+
+def _memoized(make: Callable[[_Key], _Value]) -> Callable[[_Key], _Value]:
+    """`make` with a cache: a month has 31 dates and a company a handful of shift times, shared by thousands
+    of rows, so each distinct value is parsed (and each distinct interval built) once per report."""
+    cache: dict[_Key, _Value] = {}
+
+    def get(key: _Key) -> _Value:
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = make(key)
+        return found
+
+    return get
+
+
+def _as_date(value: str | dt.date) -> dt.date:
+    # The date and time columns are read as their raw driver values: text on SQLite, objects on PostgreSQL.
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def _as_time(value: str | dt.time) -> dt.time:
+    return value if isinstance(value, dt.time) else dt.time.fromisoformat(value)
+
+
+def _raw(column: Any) -> Any:
+    """The column without its result conversion, which the memoized parsers above do far fewer times."""
+    return type_coerce(column, String)
+
+
+# The reads below go through the session's connection as Core rows: on tens of thousands of rows the ORM's
+# result machinery would cost more than the report's own work.
+
+
+def _load_staff(session: Session, company_id: int) -> dict[int, _Staff]:
+    rows = session.connection().execute(
+        select(
+            Employee.id, Employee.full_name, Employee.cnp, Employee.mark_number, Team.name, Employee.daily_norm_hours
+        )
+        .join(Team, Team.id == Employee.team_id)
+        .where(Employee.company_id == company_id, Employee.is_enabled.is_(True))
+        .order_by(Employee.id)
+    )
+    return {
+        employee_id: _Staff(
+            {"user_id": str(employee_id), "full_name": name, "cnp": cnp, "mark_number": mark, "team_name": team},
+            float(norm),
+        )
+        for employee_id, name, cnp, mark, team, norm in rows
+    }
+
+
+def _load_free_days(session: Session, company_id: int, first: dt.date, last: dt.date) -> list[dt.date]:
+    return list(
+        session.scalars(select(FreeDay.day).where(FreeDay.company_id == company_id, FreeDay.day.between(first, last)))
+    )
+
+
+def _load_schedules(session: Session, company_id: int, staff: dict[int, _Staff], first: dt.date, last: dt.date) -> None:
+    """Adds the planned intervals; the day before the month is read for a night shift that ends inside it."""
+    plan = WorkScheduleInterval
+
+    def interval(key: tuple[Any, Any, Any]) -> Interval:
+        day, start, end = _as_date(key[0]), _as_time(key[1]), _as_time(key[2])
+        # An end at or before the start is on the next day (a night shift).
+        end_day = day if end > start else day + _ONE_DAY
+        return Interval(dt.datetime.combine(day, start), dt.datetime.combine(end_day, end))
+
+    intervals = _memoized(interval)
+    rows = session.connection().execute(
+        select(plan.employee_id, _raw(plan.work_date), _raw(plan.start_time), _raw(plan.end_time)).where(
+            plan.company_id == company_id, plan.work_date.between(first - _ONE_DAY, last)
+        )
+    )
+    for employee_id, day, start, end in rows:
+        member = staff.get(employee_id)
+        if member is not None:
+            member.schedule.append(intervals((day, start, end)))
+
+
+def _load_events(session: Session, company_id: int, staff: dict[int, _Staff], first: dt.date, last: dt.date) -> None:
+    """Adds the counting events that touch the month: to the engine's inputs by effect, and to their days."""
+    rows = session.connection().execute(
+        select(
+            Event.employee_id,
+            _raw(Event.start_date),
+            _raw(Event.end_date),
+            _raw(Event.start_time),
+            _raw(Event.end_time),
+            Event.approve_status,
+            EventType.code,
+            EventType.effect,
+        )
+        .join(EventType, EventType.id == Event.event_type_id)
+        .where(
+            Event.company_id == company_id,
+            Event.start_date <= last,
+            Event.end_date >= first,
+            Event.approve_status.in_(COUNTING_STATUSES),
+        )
+        .order_by(Event.start_date, Event.id)
+    )
+    dates = _memoized(_as_date)
+    for employee_id, start_date, end_date, start_time, end_time, status, code, effect in rows:
+        member = staff.get(employee_id)
+        if member is None:
+            continue
+        span = _event_span(dates(start_date), dates(end_date), start_time, end_time)
+        if effect == "add" and isinstance(span, Interval):
+            member.overtime.append(OvertimeEvent(span, status))
+        elif effect == "subtract":
+            member.leaves.append(LeaveEvent(span, status))
+        for day in _days(span, first, last):
+            member.day_events.setdefault(day, []).append(code)
+
+
+def _event_span(first: dt.date, last: dt.date, start: Any, end: Any) -> Interval | DateRange:
+    """A time-interval event (one day, start < end) or a whole-days one."""
+    if start is None or end is None:
+        return DateRange(first, last)
+    return Interval(dt.datetime.combine(first, _as_time(start)), dt.datetime.combine(first, _as_time(end)))
+
+
+def _days(span: Interval | DateRange, first: dt.date, last: dt.date) -> Iterable[dt.date]:
+    """The span's days inside the month."""
+    if isinstance(span, Interval):
+        return (span.start.date(),)
+    day, end = max(span.first, first), min(span.last, last)
+    return (day + dt.timedelta(days=offset) for offset in range((end - day).days + 1))
+
+
+# --------------------------------------------------------------------------------------------------- reply
+
+
+class _DayReplies:
+    """The `days` values of a report: most days of most employees look alike (8.0 regular, no overtime, no
+    event), so each distinct value is built once and shared, which spares thousands of dicts and roundings."""
+
+    def __init__(self, calendar: MonthCalendar) -> None:
+        self._names = {day: day.isoformat() for day in calendar.days}
+        self._values: dict[tuple[int, int, tuple[str, ...]], dict[str, Any]] = {}
+
+    def value(self, regular: int, overtime: int, events: tuple[str, ...]) -> dict[str, Any]:
+        key = (regular, overtime, events)
+        found = self._values.get(key)
+        if found is None:
+            found = self._values[key] = {"regular": hours(regular), "overtime": hours(overtime), "events": list(events)}
+        return found
+
+    def days(self, report: EmployeeTotals, day_events: dict[dt.date, list[str]]) -> dict[str, dict[str, Any]]:
+        minutes = report.minutes.days
+        days: dict[str, dict[str, Any]] = {}
+        for day in sorted(minutes.keys() | day_events.keys()):
+            worked = minutes.get(day)
+            events = tuple(day_events.get(day, ()))
+            if worked is None:
+                days[self._names[day]] = self.value(0, 0, events)
+            else:
+                days[self._names[day]] = self.value(worked.regular, worked.overtime, events)
+        return days
+
+
+def _report(session: Session, company_id: int, request: ReportRequest, time_zone: str) -> dict[str, object]:
+    first = dt.date(request.year, request.month, 1)
+    last = (first + dt.timedelta(days=31)).replace(day=1) - _ONE_DAY
+    staff = _load_staff(session, company_id)
+    calendar: MonthCalendar = month_calendar(
+        request.year, request.month, _load_free_days(session, company_id, first, last), time_zone
+    )
+    _load_schedules(session, company_id, staff, first, last)
+    _load_events(session, company_id, staff, first, last)
+    members = list(staff.values())
+    reports = monthly_totals(calendar, (member.month() for member in members), request.totals)
+    replies = _DayReplies(calendar)
+    users = [
+        {**member.user, "totals": report.totals, "days": replies.days(report, member.day_events)}
+        for member, report in zip(members, reports, strict=True)
+    ]
+    return {
+        "year": str(request.year),
+        "month": f"{request.month:02d}",
+        "free_days": free_days(calendar),
+        "users": users,
+    }
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a report is built.
+
+    A report makes hundreds of thousands of small acyclic objects (rows, intervals, dicts), each of which
+    triggers the collector's generation counts, and its full passes over them cost about 40% of a
+    10,000-employee report. Reference counting still frees them; cycles made meanwhile elsewhere in the
+    process just wait for the collector to resume. Only the caller that paused it resumes it.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _respond(session: Session, ctx: IFlowContext, form: Form, *, defaults: bool) -> Reply:
+    time_zone = session.get_one(Company, ctx.company_id).timezone
+    today = dt.datetime.now(zone(time_zone)).date() if defaults else None
+    request = read_request(form, today)
+    with _cyclic_gc_paused():
+        return Reply(_report(session, ctx.company_id, request, time_zone))
+
+
+def get_work_schedule(session: Session, ctx: IFlowContext, form: Form) -> Reply:
+    """user/get_work_schedule: `year`, `month` and `totals` all required."""
+    return _respond(session, ctx, form, defaults=False)
+
+
+def get_work_schedule_defaulted(session: Session, ctx: IFlowContext, form: Form) -> Reply:
+    """users/get_work_schedule: `year` and `month` default to the current ones in the company's time zone."""
+    return _respond(session, ctx, form, defaults=True)
