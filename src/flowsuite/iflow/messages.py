@@ -37,6 +37,11 @@ CHECK_MESSAGES: Mapping[str, Mapping[str, str]] = {
         "after_check_in": "{field} must be after the check-in time",
         "valid_form": "{field} must be multipart/form-data or application/x-www-form-urlencoded in UTF-8",
         "conflict": "{field}: the record changed while it was being saved; try again",
+        "rfid_unknown": "{field}: no enabled employee has this RFID tag",
+        "duplicate_scan": "{field}: this scan is already recorded",
+        "valid_scan_list": "{field} must be a JSON list of {{date, time, rfidTag, errorMsg}} objects",
+        "valid_scan_time": "{field} must be a time in the HH:MM or HH:MM:SS format",
+        "max_items": "{field} may hold at most {limit} scans",
     },
     "ro_RO": {
         "required": "{field} este obligatoriu",
@@ -63,6 +68,11 @@ CHECK_MESSAGES: Mapping[str, Mapping[str, str]] = {
         "after_check_in": "{field} trebuie să fie după ora de intrare",
         "valid_form": "{field} trebuie să fie multipart/form-data sau application/x-www-form-urlencoded în UTF-8",
         "conflict": "{field}: înregistrarea s-a modificat în timpul salvării; încercați din nou",
+        "rfid_unknown": "{field}: niciun angajat activ nu are acest tag RFID",
+        "duplicate_scan": "{field}: această pontare este deja înregistrată",
+        "valid_scan_list": "{field} trebuie să fie o listă JSON de obiecte {{date, time, rfidTag, errorMsg}}",
+        "valid_scan_time": "{field} trebuie să fie o oră în formatul HH:MM sau HH:MM:SS",
+        "max_items": "{field} poate conține cel mult {limit} pontări",
     },
 }
 
