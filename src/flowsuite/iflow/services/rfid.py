@@ -28,11 +28,13 @@ import re
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from flowsuite.core.db import utc_now
+from flowsuite.core.wiretext import PreparedQuery, wire_text
 from flowsuite.iflow import fields
 from flowsuite.iflow.context import IFlowContext
 from flowsuite.iflow.errors import Checks, FieldError, Reply
@@ -40,11 +42,13 @@ from flowsuite.iflow.fields import Form
 from flowsuite.iflow.messages import DEFAULT_LANGUAGE, check_message
 from flowsuite.iflow.models import Employee, IFlowSettings, LiveAttendanceInterval
 from flowsuite.iflow.services.attendance import (
+    OpenInterval,
     Scan,
     decided_action,
     local_time,
     lock_employee,
     open_interval,
+    read_instant,
     record_scan,
     refused_scan,
 )
@@ -94,35 +98,70 @@ def _is_duplicate(session: Session, employee_id: int, instant: dt.datetime) -> b
     return found is not None
 
 
+def _scanner_query(dialect: str) -> Select[Any]:
+    """The badge's employee, the company's zone and reset limit, and the open interval, in one read.
+
+    On PostgreSQL it locks the employee's row, so concurrent scans of one badge queue; SQLite's write
+    transaction already holds the only write lock.
+    """
+    employees, companies, settings = Employee.__table__, Company.__table__, IFlowSettings.__table__
+    intervals = LiveAttendanceInterval.__table__
+    query = (
+        select(
+            employees.c.id,
+            employees.c.full_name,
+            companies.c.timezone,
+            settings.c.checkin_reset_limit_hours,
+            intervals.c.id.label("interval_id"),
+            wire_text(intervals.c.check_in_at, dialect).label("check_in_at"),
+        )
+        .select_from(
+            employees.join(companies, companies.c.id == employees.c.company_id)
+            .join(settings, settings.c.company_id == employees.c.company_id)
+            .outerjoin(intervals, and_(intervals.c.employee_id == employees.c.id, intervals.c.check_out_at.is_(None)))
+        )
+        .where(
+            employees.c.company_id == bindparam("company_id"),
+            employees.c.rfid_tag == bindparam("rfid_tag"),
+            employees.c.is_enabled.is_(True),
+        )
+        .order_by(employees.c.id)
+        .limit(1)
+    )
+    return query if dialect == "sqlite" else query.with_for_update(of=employees)
+
+
+_SCANNER = PreparedQuery(_scanner_query)
+
+
 def auto_attendance(session: Session, ctx: IFlowContext, form: Form) -> Reply:
-    """One badge scan now: checks the employee in, or out of their open interval. Kept to a few reads."""
+    """One badge scan now: checks the employee in, or out of their open interval, in one read and one write."""
     checks = Checks()
     tag = fields.text(form, "rfid_tag", checks, required=True, max_length=64)
     checks.raise_if_any()
     assert tag is not None
-    employee = _employee_by_tag(session, ctx.company_id, tag)
-    if employee is None:
+    _, rows = _SCANNER.execute(session, {"company_id": ctx.company_id, "rfid_tag": tag})
+    if not rows:
         checks.fail("rfid_tag", "rfid_unknown")
         checks.raise_if_any()
-    assert employee is not None
-    rules = _rules(session, ctx.company_id)
+    employee_id, full_name, timezone, hours, interval_id, check_in_at = rows[0]
+    interval = None if interval_id is None else OpenInterval(interval_id, read_instant(check_in_at))
+    limit = dt.timedelta(hours=hours)
     instant = utc_now().replace(microsecond=0)
-    lock_employee(session, employee.id)
-    interval = open_interval(session, ctx.company_id, employee.id)
-    action = decided_action(interval, instant, rules.limit)
-    if refused_scan(interval, action, instant, rules.limit) is not None:
+    action = decided_action(interval, instant, limit)
+    if refused_scan(interval, action, instant, limit) is not None:
         checks.fail("rfid_tag", "duplicate_scan")
         checks.raise_if_any()
-    interval = record_scan(
-        session, interval, Scan(ctx.company_id, employee.id, action, instant, "rfid", ctx.device_id), rules.limit
-    )
+    scan = Scan(ctx.company_id, employee_id, action, instant, "rfid", ctx.device_id)
+    check_in, check_out = record_scan(session, interval, scan, limit)
+    tz = zone(timezone)
     body: dict[str, object] = {
-        "user_id": str(employee.id),
-        "full_name": employee.full_name,
+        "user_id": str(employee_id),
+        "full_name": full_name,
         "rfid_tag": tag,
         "action": action,
-        "check_in": local_time(interval.check_in_at, rules.tz),
-        "check_out": local_time(interval.check_out_at, rules.tz),
+        "check_in": local_time(check_in, tz),
+        "check_out": local_time(check_out, tz),
     }
     return Reply(body)
 
@@ -215,7 +254,7 @@ class _Batch:
         return result
 
     def refusal(
-        self, employee: Employee, interval: LiveAttendanceInterval | None, action: str, instant: dt.datetime
+        self, employee: Employee, interval: OpenInterval | None, action: str, instant: dt.datetime
     ) -> FieldError | None:
         if _is_duplicate(self.session, employee.id, instant):
             return FieldError("rfidTag", "duplicate_scan")
