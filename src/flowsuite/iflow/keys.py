@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from flowsuite.core.db import utc_now
 from flowsuite.core.errors import Conflict, InvalidInput, NotFound
 from flowsuite.core.secrets import ServerSecret
-from flowsuite.core.wiretext import Connectable
+from flowsuite.core.wiretext import Connectable, PreparedQuery
 from flowsuite.iflow.context import IFlowContext
 from flowsuite.iflow.models import EventType, IFlowAccessToken, IFlowSettings, RfidDevice
 from flowsuite.tenancy.service import CredentialLookup, issue_credential, list_credentials
@@ -154,11 +154,15 @@ def remove_device(session: Session, company_id: int, device_id: int) -> RfidDevi
     return device
 
 
-def authenticate_device(source: Session, secret: ServerSecret, serial: str) -> IFlowContext | None:
+# Prepared: it authenticates every badge scan, the RFID terminals' hot path.
+_DEVICE = PreparedQuery(
+    lambda _dialect: select(RfidDevice.id, RfidDevice.company_id).where(
+        RfidDevice.serial_hash == bindparam("serial_hash"), RfidDevice.revoked_at.is_(None)
+    )
+)
+
+
+def authenticate_device(source: Connectable, secret: ServerSecret, serial: str) -> IFlowContext | None:
     """The company of the active device whose serial is `serial`: one indexed read."""
-    found = source.execute(
-        select(RfidDevice.id, RfidDevice.company_id).where(
-            RfidDevice.serial_hash == secret.hash_token(serial), RfidDevice.revoked_at.is_(None)
-        )
-    ).first()
-    return None if found is None else IFlowContext(found.company_id, None, "device", found.id)
+    _, rows = _DEVICE.execute(source, {"serial_hash": secret.hash_token(serial)})
+    return None if not rows else IFlowContext(rows[0][1], None, "device", rows[0][0])
