@@ -10,6 +10,6 @@ class IFlowContext:
     company_id: int
     # The core credential (api_key or token); None for an RFID device, which is not one.
     credential_id: int | None
-    # "api_key", "token" (a Bearer access token) or "device" (an RFID terminal's serial).
+    # "api_key", "token" (a Bearer access token), "device" (an RFID terminal's serial) or "import" (the CLI).
     via: str
     device_id: int | None = None

@@ -11,7 +11,8 @@ Replies (ours, in the vendor's `api_reply` style; the vendor's are not public):
   (company wall-clock times). An unknown or disabled tag is the validator error `rfid_tag` / `rfid_unknown`;
   a second scan within the same second as the check-in is `rfid_tag` / `duplicate_scan`.
 - `rfid_v2/offline_attendance/store_attendances`: `csv_data` is a JSON list of `{date: "Y-m-d", time:
-  "HH:MM[:SS]", rfidTag, errorMsg}` in company wall-clock time, at most MAX_ROWS, applied in the order sent.
+  "HH:MM[:SS]", rfidTag, errorMsg}` in company wall-clock time (`errorMsg`, the terminal's own note, is
+  not kept), at most MAX_ROWS, applied in the order sent.
   Reply `{"api_reply": {"stored": 3, "refused": 1, "attendances": [{date, time, rfidTag, error_authenticate,
   error_check_in_out, error_csv}, ...]}}`, one result per row in the order sent; each `error_*` is "" when
   that check passed, else its message in the requested language: `error_csv` for a malformed row,
@@ -51,7 +52,9 @@ from flowsuite.iflow.services.attendance import (
     read_instant,
     record_scan,
     refused_scan,
+    reset_limit,
 )
+from flowsuite.iflow.services.employees import company_zone
 from flowsuite.tenancy.models import Company
 from flowsuite.tenancy.service import zone
 
@@ -64,16 +67,6 @@ _SCAN_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?")
 class _Rules:
     tz: zoneinfo.ZoneInfo
     limit: dt.timedelta
-
-
-def _rules(session: Session, company_id: int) -> _Rules:
-    """The company's time zone and reset limit in one read (a device's company always has its settings)."""
-    timezone, hours = session.execute(
-        select(Company.timezone, IFlowSettings.checkin_reset_limit_hours)
-        .join(IFlowSettings, IFlowSettings.company_id == Company.id)
-        .where(Company.id == company_id)
-    ).one()
-    return _Rules(zone(timezone), dt.timedelta(hours=hours))
 
 
 def _employee_by_tag(session: Session, company_id: int, tag: str) -> Employee | None:
@@ -100,6 +93,8 @@ def _is_duplicate(session: Session, employee_id: int, instant: dt.datetime) -> b
 
 def _scanner_query(dialect: str) -> Select[Any]:
     """The badge's employee, the company's zone and reset limit, and the open interval, in one read.
+
+    The settings row is joined, not optional: registering a device (keys.add_device) makes it.
 
     On PostgreSQL it locks the employee's row, so concurrent scans of one badge queue; SQLite's write
     transaction already holds the only write lock.
@@ -207,7 +202,7 @@ class _Batch:
         self.session = session
         self.ctx = ctx
         self.language = language
-        self.rules = _rules(session, ctx.company_id)
+        self.rules = _Rules(company_zone(session, ctx), reset_limit(session, ctx.company_id))
         self.employees: dict[str, Employee | None] = {}
 
     def message(self, error: FieldError) -> str:
