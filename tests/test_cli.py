@@ -172,7 +172,9 @@ def test_key_revoke(cli: Cli) -> None:
 def _row_counts(database_url: str) -> dict[str, int]:
     engine = create_engine(database_url)
     with engine.connect() as connection:
-        tables = [t for t in inspect(connection).get_table_names() if t.startswith("itflow_") or t == "companies"]
+        tables = [
+            t for t in inspect(connection).get_table_names() if t.startswith(("itflow_", "iflow_")) or t == "companies"
+        ]
         counts = {t: connection.execute(text(f'SELECT count(*) FROM "{t}"')).scalar_one() for t in tables}
         counts["keys"] = connection.execute(select(func.count()).select_from(ApiCredential)).scalar_one()
         counts["next ticket"] = connection.execute(select(ITFlowSettings.ticket_next_number)).scalar_one()
@@ -193,7 +195,16 @@ def test_demo_twice_only_issues_new_keys(tmp_path: Path) -> None:
     assert first["next ticket"] == first["itflow_tickets"] + 1
     second_output = runner.run("demo")
     second = _row_counts(runner.database_url)
-    assert second == {**first, "keys": first["keys"] + 2, "itflow_api_keys": first["itflow_api_keys"] + 2}
+    assert (first["iflow_employees"], first["iflow_teams"], first["iflow_rfid_devices"]) == (40, 4, 1)
+    for table in ("work_schedule_intervals", "live_attendance_intervals", "events"):
+        assert first[f"iflow_{table}"] > 0, table
+    # Each run: two ITFlow keys, one iFlow api_key and one iFlow Bearer token; the terminal is registered once.
+    assert second == {
+        **first,
+        "keys": first["keys"] + 4,
+        "itflow_api_keys": first["itflow_api_keys"] + 2,
+        "iflow_access_tokens": first["iflow_access_tokens"] + 1,
+    }
     assert "(existing data; new keys)" in second_output
     assert _keys_in(first_output).isdisjoint(_keys_in(second_output))
 
@@ -246,3 +257,32 @@ def test_the_demos_curl_commands_work(server: LiveServer, tmp_path: Path) -> Non
         assert "Smith & Sons Plumbing - Bob Smith - bob@smithandsons.example" in emails
         assert http.get(urls["api.php: Example Corp's balance"]).text == "600"
         assert http.get(urls["api.php: add an asset with the Example Corp-only key"]).text == "Asset added!"
+
+
+def _curl_posts(output: str) -> dict[str, tuple[str, str]]:
+    """(URL, body) of each `curl -d BODY -X POST URL` command the demo printed, by its comment line."""
+    commands, comment = {}, ""
+    for line in output.splitlines():
+        if line.startswith("# "):
+            comment = line[2:]
+        elif line.startswith('curl -d "'):
+            body, url = re.fullmatch(r'curl -d "([^"]*)" -X POST (\S+)', line).groups()  # type: ignore[union-attr]
+            commands[comment] = (url, body)
+    return commands
+
+
+def test_the_demos_iflow_commands_work(server: LiveServer, tmp_path: Path) -> None:
+    output = Cli(server.database_url, tmp_path).run("demo", "--base-url", server.base_url)
+    posts = _curl_posts(output)
+    url, body = posts["a badge scan on the RFID terminal"]
+    form = "application/x-www-form-urlencoded"
+    with httpx.Client(timeout=30) as http:
+        scan = http.post(url, content=body, headers={"Content-Type": form}).json()["api_reply"]
+        assert scan["action"] in ("check_in", "check_out") and scan["full_name"]
+        token = re.search(r'Authorization: Bearer (\S+)"', output)
+        assert token is not None
+        status = http.get(
+            f"{server.base_url}/api/api_v2/users/get_today_status", headers={"Authorization": f"Bearer {token[1]}"}
+        )
+        assert status.status_code in (200, 404)  # the status endpoint is another engineer's, in parallel
+    assert "user/get_work_schedule" in posts["the seed's monthly report, this month"][0]

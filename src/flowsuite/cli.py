@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -29,6 +31,7 @@ itflow_key_app = typer.Typer(help="ITFlow API keys.", no_args_is_help=True)
 iflow_app = typer.Typer(help="The iFlow face.", no_args_is_help=True)
 iflow_key_app = typer.Typer(help="iFlow API keys (the form field api_key).", no_args_is_help=True)
 iflow_token_app = typer.Typer(help="iFlow access tokens (Authorization: Bearer).", no_args_is_help=True)
+iflow_device_app = typer.Typer(help="iFlow RFID terminals (their serial is the access_token).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(company_app, name="company")
 app.add_typer(itflow_app, name="itflow")
@@ -36,6 +39,7 @@ itflow_app.add_typer(itflow_key_app, name="key")
 app.add_typer(iflow_app, name="iflow")
 iflow_app.add_typer(iflow_key_app, name="key")
 iflow_app.add_typer(iflow_token_app, name="token")
+iflow_app.add_typer(iflow_device_app, name="device")
 
 DEMO_DATABASE = "sqlite:///flowsuite-demo.db"
 
@@ -276,6 +280,80 @@ def iflow_token_revoke(token_id: Annotated[int, typer.Argument(help="the token's
     from flowsuite.iflow.keys import TOKEN_FACE
 
     _revoke(TOKEN_FACE, "iFlow token", token_id)
+
+
+@iflow_device_app.command("add")
+def iflow_device_add(
+    company: Annotated[str, typer.Option(help="company name")],
+    serial: Annotated[str, typer.Option(help="the serial printed on the terminal")],
+    name: Annotated[str, typer.Option(help="a name for the terminal, e.g. its door")] = "",
+) -> None:
+    """Register an RFID terminal; it sends its serial as access_token."""
+    from flowsuite.iflow.keys import add_device
+
+    runtime = _runtime()
+    with _session(runtime, write=True) as session:
+        owner = tenancy.company_by_name(session, company)
+        device = add_device(session, runtime.secret, company_id=owner.id, serial=serial, name=name)
+        console.print(f"added RFID device [bold]{device.name}[/bold] (id {device.id}) for {company}")
+
+
+@iflow_device_app.command("list")
+def iflow_device_list(company: Annotated[str, typer.Option(help="company name")]) -> None:
+    """List a company's RFID terminals (serials are never shown)."""
+    from flowsuite.iflow.keys import list_devices
+
+    runtime = _runtime()
+    table = Table("id", "name", "serial", "status")
+    with _session(runtime) as session:
+        owner = tenancy.company_by_name(session, company)
+        for device in list_devices(session, owner.id):
+            table.add_row(str(device.id), device.name, f"********{device.hint}", _status(device.revoked))
+    console.print(table)
+
+
+@iflow_device_app.command("remove")
+def iflow_device_remove(
+    company: Annotated[str, typer.Option(help="company name")],
+    device_id: Annotated[int, typer.Argument(help="the device's id")],
+) -> None:
+    """Revoke an RFID terminal: its serial stops working at once (its past scans stay)."""
+    from flowsuite.iflow.keys import remove_device
+
+    runtime = _runtime()
+    with _session(runtime, write=True) as session:
+        owner = tenancy.company_by_name(session, company)
+        remove_device(session, owner.id, device_id)
+    console.print(f"removed RFID device {device_id}")
+
+
+@iflow_app.command("import-employees")
+def iflow_import_employees(
+    company: Annotated[str, typer.Option(help="company name")],
+    file: Annotated[Path, typer.Argument(help="CSV file whose header names sync fields", exists=True, dir_okay=False)],
+) -> None:
+    """Create or update employees from a CSV file, row by row, with user/sync's rules."""
+    from rich.progress import track
+
+    from flowsuite.iflow.services.importing import import_employees, read_rows
+
+    runtime = _runtime()
+    with _session(runtime) as session:
+        company_id = tenancy.company_by_name(session, company).id
+    try:
+        rows = read_rows(file)
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise _fail(f"cannot read {file}: {error}") from error
+    summary = import_employees(
+        runtime.db, company_id, rows, lambda items: iter(track(items, description="Importing", console=console))
+    )
+    for outcome in summary.warned():
+        console.print(f"[yellow]line {outcome.line}: warning:[/yellow] {'; '.join(outcome.messages)}")
+    for outcome in summary.rejected():
+        console.print(f"[red]line {outcome.line}: rejected:[/red] {'; '.join(outcome.messages)}")
+    console.print(
+        f"created {summary.count('created')}, updated {summary.count('updated')}, rejected {summary.count('rejected')}"
+    )
 
 
 @app.command("demo")

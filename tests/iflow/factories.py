@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 
-from flowsuite.iflow.keys import create_access_token, create_api_key
+from flowsuite.iflow.keys import add_device, create_access_token, create_api_key
 from flowsuite.iflow.models import IFlowSettings
 from flowsuite.tenancy.service import create_company, revoke_credential
 from tests.conftest import LiveServer
@@ -48,6 +48,13 @@ class IFlowTenant:
         id_card = fields.pop("id_card", f"RX{uuid.uuid4().hex[:6]}")
         body = self.sync(http, update_by="id_card", update_by_value=id_card, full_name=full_name, **fields)
         return str(body["new_user"]["user_id"])
+
+    def add_device(self) -> str:
+        """A new RFID terminal of this company; returns its serial (the RFID endpoints' access_token)."""
+        serial = f"SN-{uuid.uuid4().hex[:12].upper()}"
+        with self.server.db.transaction(write=True) as session:
+            add_device(session, self.server.secret, company_id=self.company_id, serial=serial)
+        return serial
 
     def set_strict_cnp(self, strict: bool) -> None:
         with self.server.db.transaction(write=True) as session:

@@ -88,3 +88,70 @@ def test_revoking_a_key_of_another_face_fails(cli: Cli) -> None:
     issued = json.loads(cli.run("iflow", "token", "create", "--company", company, "--label", "x", "--json"))
     output = cli.run("iflow", "key", "revoke", str(issued["id"]), code=1)
     assert output == f"error: No iflow key with id {issued['id']}.\n"
+
+
+# --- RFID devices and the employee import
+
+
+def _key(cli: Cli, company: str) -> str:
+    return str(json.loads(cli.run("iflow", "key", "create", "--company", company, "--json"))["api_key"])
+
+
+def test_device_add_list_remove(cli: Cli, http: httpx.Client) -> None:
+    company = _company(cli)
+    serial = f"SN-{uuid.uuid4().hex[:10]}"
+    output = cli.run("iflow", "device", "add", "--company", company, "--serial", serial, "--name", "Front door")
+    device_id = re.search(r"\(id (\d+)\)", output)
+    assert device_id is not None and "Front door" in output
+    scan = {"access_token": serial, "rfid_tag": "NOBODY"}
+    reply = http.post("/api/rfid_devices/auto_attendance", data=scan)
+    assert reply.json()["api_reply"]["error"][0]["check_name"] == "rfid_unknown"
+
+    listing = cli.run("iflow", "device", "list", "--company", company)
+    assert serial not in listing
+    [row] = [line for line in listing.splitlines() if "Front door" in line]
+    assert f"********{serial[-4:]}" in row and "active" in row
+
+    again = cli.run("iflow", "device", "add", "--company", company, "--serial", serial, code=1)
+    assert again == "error: This serial is already registered.\n"
+
+    cli.run("iflow", "device", "remove", "--company", company, device_id.group(1))
+    assert "revoked" in cli.run("iflow", "device", "list", "--company", company)
+    reply = http.post("/api/rfid_devices/auto_attendance", data=scan)
+    assert (reply.status_code, reply.json()) == (401, {"error": "Key is invalid!"})
+
+
+def test_import_employees_creates_updates_warns_and_rejects(cli: Cli, http: httpx.Client, tmp_path: Path) -> None:
+    company = _company(cli)
+    csv_file = tmp_path / "employees.csv"
+    csv_file.write_text(
+        "full_name,cnp,id_card,team_name,job_title,rfid_tag\n"
+        "Ana Pop,1900315123450,,Depozit,Operator,TAG1\n"
+        ",1900315123450,,,Șef tură,\n"
+        "Dan Ene,1234567890123,,Birou,,\n"
+        ",,RX999,,,\n",
+        encoding="utf-8",
+    )
+    output = cli.run("iflow", "import-employees", "--company", company, str(csv_file))
+    assert "created 2, updated 1, rejected 1" in output
+    assert "line 4: warning: cnp is not a valid CNP (check digit or birth date)" in output
+    assert "line 5: rejected: full_name is required" in output
+
+    api_key = _key(cli, company)
+    reply = http.post(
+        f"{API}/user/sync", data={"api_key": api_key, "update_by": "cnp", "update_by_value": "1900315123450"}
+    )
+    user = reply.json()["api_reply"]["updated_user"]
+    assert (user["full_name"], user["job_title"], user["team_name"], user["rfid_tag"]) == (
+        "Ana Pop",
+        "Șef tură",
+        "Depozit",
+        "TAG1",
+    )
+
+
+def test_import_employees_of_an_unknown_company_fails(cli: Cli, tmp_path: Path) -> None:
+    csv_file = tmp_path / "e.csv"
+    csv_file.write_text("full_name,cnp\nAna,1900315123450\n", encoding="utf-8")
+    output = cli.run("iflow", "import-employees", "--company", "No Such Company", str(csv_file), code=1)
+    assert output == "error: No company named 'No Such Company'.\n"

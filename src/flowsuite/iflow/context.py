@@ -8,6 +8,8 @@ from dataclasses import dataclass
 @dataclass(frozen=True, slots=True)
 class IFlowContext:
     company_id: int
-    credential_id: int
-    # "api_key" or "token" (a Bearer access token).
+    # The core credential (api_key or token); None for an RFID device, which is not one.
+    credential_id: int | None
+    # "api_key", "token" (a Bearer access token), "device" (an RFID terminal's serial) or "import" (the CLI).
     via: str
+    device_id: int | None = None

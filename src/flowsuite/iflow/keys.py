@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from flowsuite.core.db import utc_now
+from flowsuite.core.errors import Conflict, InvalidInput, NotFound
 from flowsuite.core.secrets import ServerSecret
-from flowsuite.core.wiretext import Connectable
+from flowsuite.core.wiretext import Connectable, PreparedQuery
 from flowsuite.iflow.context import IFlowContext
-from flowsuite.iflow.models import EventType, IFlowAccessToken, IFlowSettings
+from flowsuite.iflow.models import EventType, IFlowAccessToken, IFlowSettings, RfidDevice
 from flowsuite.tenancy.service import CredentialLookup, issue_credential, list_credentials
 
 KEY_FACE = "iflow"
@@ -102,3 +104,65 @@ def authenticate_key(source: Connectable, secret: ServerSecret, presented: str) 
 def authenticate_token(source: Connectable, secret: ServerSecret, presented: str) -> IFlowContext | None:
     resolved = _TOKENS.resolve(source, secret, presented)
     return None if resolved is None else IFlowContext(resolved.company_id, resolved.id, "token")
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    id: int
+    name: str
+    hint: str
+    revoked: bool
+
+
+def add_device(session: Session, secret: ServerSecret, *, company_id: int, serial: str, name: str = "") -> RfidDevice:
+    """Registers an RFID terminal by its serial, which the terminal then sends as `access_token`.
+
+    The serial is printed on the device, so unlike a key it is not ours to show once: only its keyed hash is
+    kept, and a serial already registered (to any company) is refused, since it alone names the company.
+    """
+    serial = serial.strip()
+    if not serial:
+        raise InvalidInput("serial", "A device needs a serial.")
+    serial_hash = secret.hash_token(serial)
+    if session.scalar(select(RfidDevice.id).where(RfidDevice.serial_hash == serial_hash)) is not None:
+        raise Conflict("This serial is already registered.")
+    ensure_company_setup(session, company_id)
+    device = RfidDevice(
+        company_id=company_id,
+        name=name.strip() or f"Terminal {serial[-4:]}",
+        serial_hash=serial_hash,
+        serial_hint=serial[-4:],
+    )
+    session.add(device)
+    session.flush()
+    return device
+
+
+def list_devices(session: Session, company_id: int) -> list[DeviceInfo]:
+    devices = session.scalars(select(RfidDevice).where(RfidDevice.company_id == company_id).order_by(RfidDevice.id))
+    return [DeviceInfo(d.id, d.name, d.serial_hint, d.revoked_at is not None) for d in devices]
+
+
+def remove_device(session: Session, company_id: int, device_id: int) -> RfidDevice:
+    """Revokes the device: its serial stops working at once; its past scans keep naming it."""
+    device = session.scalar(select(RfidDevice).where(RfidDevice.company_id == company_id, RfidDevice.id == device_id))
+    if device is None:
+        raise NotFound(f"No RFID device with id {device_id}.")
+    if device.revoked_at is None:
+        device.revoked_at = utc_now()
+    session.flush()
+    return device
+
+
+# Prepared: it authenticates every badge scan, the RFID terminals' hot path.
+_DEVICE = PreparedQuery(
+    lambda _dialect: select(RfidDevice.id, RfidDevice.company_id).where(
+        RfidDevice.serial_hash == bindparam("serial_hash"), RfidDevice.revoked_at.is_(None)
+    )
+)
+
+
+def authenticate_device(source: Connectable, secret: ServerSecret, serial: str) -> IFlowContext | None:
+    """The company of the active device whose serial is `serial`: one indexed read."""
+    _, rows = _DEVICE.execute(source, {"serial_hash": secret.hash_token(serial)})
+    return None if not rows else IFlowContext(rows[0][1], None, "device", rows[0][0])

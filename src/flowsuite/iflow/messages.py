@@ -41,6 +41,11 @@ CHECK_MESSAGES: Mapping[str, Mapping[str, str]] = {
         "valid_month": "{field} must be a month from 01 to 12",
         "valid_totals": "{field}: unknown totals: {names}",
         "required_with": "{field} is required when {other} is given",
+        "rfid_unknown": "{field}: no enabled employee has this RFID tag",
+        "duplicate_scan": "{field}: this scan is already recorded",
+        "valid_scan_list": "{field} must be a JSON list of {{date, time, rfidTag, errorMsg}} objects",
+        "valid_scan_time": "{field} must be a time in the HH:MM or HH:MM:SS format",
+        "max_items": "{field} may hold at most {limit} scans",
     },
     "ro_RO": {
         "required": "{field} este obligatoriu",
@@ -71,6 +76,11 @@ CHECK_MESSAGES: Mapping[str, Mapping[str, str]] = {
         "valid_month": "{field} trebuie să fie o lună între 01 și 12",
         "valid_totals": "{field}: totaluri necunoscute: {names}",
         "required_with": "{field} este obligatoriu când este trimis {other}",
+        "rfid_unknown": "{field}: niciun angajat activ nu are acest tag RFID",
+        "duplicate_scan": "{field}: această pontare este deja înregistrată",
+        "valid_scan_list": "{field} trebuie să fie o listă JSON de obiecte {{date, time, rfidTag, errorMsg}}",
+        "valid_scan_time": "{field} trebuie să fie o oră în formatul HH:MM sau HH:MM:SS",
+        "max_items": "{field} poate conține cel mult {limit} pontări",
     },
 }
 

@@ -26,9 +26,9 @@ from flowsuite.core.runtime import Runtime
 from flowsuite.iflow.context import IFlowContext
 from flowsuite.iflow.errors import BareReply, FieldError, Reply, ValidationFailed
 from flowsuite.iflow.fields import Form
-from flowsuite.iflow.keys import authenticate_key, authenticate_token
+from flowsuite.iflow.keys import authenticate_device, authenticate_key, authenticate_token
 from flowsuite.iflow.messages import DEFAULT_LANGUAGE, LANGUAGES, check_message
-from flowsuite.iflow.services import activity, attendance, events, reports, schedule, status, sync
+from flowsuite.iflow.services import activity, attendance, events, reports, rfid, schedule, status, sync
 from flowsuite.tenancy.service import Caller, record_audit
 
 log = logging.getLogger("flowsuite.iflow")
@@ -48,7 +48,7 @@ class Endpoint:
     service: Service
     action: str
     summary: str
-    # Which credentials it takes: the form's `api_key`, a Bearer token, or either.
+    # Which credentials it takes: the form's `api_key`, a Bearer token, or either; or an RFID device's serial.
     auth: tuple[str, ...] = ("api_key", "token")
     methods: tuple[str, ...] = ("POST",)
     # A reading endpoint runs in a transaction that takes no write lock and leaves no audit event.
@@ -89,6 +89,22 @@ ENDPOINTS = (
         "users/get_next_work_day_status", status.get_next_work_day_status, "get_next_work_day_status", "Next work day"
     ),
     bearer_read("events/get_activity_events", activity.get_activity_events, "get_activity_events", "Events, filtered"),
+    # The RFID terminals' paths are outside /api/api_v2, as the vendor's are; the device serial authenticates.
+    Endpoint(
+        "/api/rfid_devices/auto_attendance",
+        rfid.auto_attendance,
+        "rfid_auto_attendance",
+        "One badge scan: check in or out",
+        ("device",),
+        ("GET", "POST"),
+    ),
+    Endpoint(
+        "/api/rfid_v2/offline_attendance/store_attendances",
+        rfid.store_attendances,
+        "rfid_store_attendances",
+        "A terminal's buffered offline scans",
+        ("device",),
+    ),
 )
 
 
@@ -162,13 +178,18 @@ def language_of(form: Form) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Presented:
-    """The credential a request carries: a Bearer token or a form `api_key`."""
+    """The credential a request carries: a Bearer token, a form `api_key` or a device's `access_token`."""
 
     kind: str
     secret: str
 
 
 def presented_credential(endpoint: Endpoint, headers: Headers, form: Form, language: str) -> Presented:
+    if "device" in endpoint.auth:
+        serial = form.get("access_token", "").strip()
+        if not serial:
+            raise _Refused(json_response({"error": KEY_IS_INVALID}, 401))
+        return Presented("device", serial)
     authorization = headers.get("authorization", "")
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() == "bearer" and "token" in endpoint.auth:
@@ -184,6 +205,8 @@ def presented_credential(endpoint: Endpoint, headers: Headers, form: Form, langu
 def _authenticate(runtime: Runtime, session: Session, presented: Presented) -> IFlowContext | None:
     if presented.kind == "token":
         return authenticate_token(session, runtime.secret, presented.secret)
+    if presented.kind == "device":
+        return authenticate_device(session, runtime.secret, presented.secret)
     return authenticate_key(session, runtime.secret, presented.secret)
 
 
@@ -192,7 +215,7 @@ def _key_rejected(runtime: Runtime, presented: Presented, caller: Caller, path: 
         record_audit(
             session, face="iflow", action="auth_failed", caller=caller, description=f"Invalid {presented.kind} ({path})"
         )
-    if presented.kind == "token":
+    if presented.kind in ("token", "device"):
         return json_response({"error": KEY_IS_INVALID}, 401)
     return validator_reply([FieldError("api_key", "valid_key")], language)
 
@@ -232,7 +255,8 @@ def serve(
             incident = uuid.uuid4().hex[:12]
             log.exception("unexpected error %s on %s", incident, endpoint.path)
             return json_response({"error": f"Internal error (incident {incident})."}, 500)
-        runtime.last_use.note(runtime.db, ctx.credential_id)
+        if ctx.credential_id is not None:
+            runtime.last_use.note(runtime.db, ctx.credential_id)
         return reply(result, language)
     return _key_rejected(runtime, presented, caller, endpoint.path, language)
 

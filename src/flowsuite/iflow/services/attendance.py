@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from flowsuite.core.db import utc_now
+from flowsuite.core.wiretext import PreparedQuery, insert_statement, timestamp_param, wire_text
 from flowsuite.iflow import fields
 from flowsuite.iflow.context import IFlowContext
 from flowsuite.iflow.errors import Checks, Reply
 from flowsuite.iflow.fields import Form
 from flowsuite.iflow.keys import ensure_company_setup
-from flowsuite.iflow.models import LiveAttendanceInterval
+from flowsuite.iflow.models import Employee, LiveAttendanceInterval
 from flowsuite.iflow.services.employees import company_zone, employee_by_user_id_or_rfid
 
 ACTIONS = ("check_in", "check_out")
@@ -33,7 +35,128 @@ def parse_instant(value: str, tz: zoneinfo.ZoneInfo) -> dt.datetime | None:
     return parsed.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
-def _local(instant: dt.datetime | None, tz: zoneinfo.ZoneInfo) -> str:
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """One accepted clocking: who, what, when (a naive UTC instant), and where it came from."""
+
+    company_id: int
+    employee_id: int
+    action: str
+    instant: dt.datetime
+    # "rfid", "api" or "admin".
+    source: str
+    device_id: int | None = None
+
+
+def reset_limit(session: Session, company_id: int) -> dt.timedelta:
+    """How long an interval may stay open before it counts as closed at check-in + limit."""
+    return dt.timedelta(hours=ensure_company_setup(session, company_id).checkin_reset_limit_hours)
+
+
+def lock_employee(session: Session, employee_id: int) -> None:
+    """Makes concurrent scans of one person queue (PostgreSQL row lock), so each sees the other's interval.
+
+    SQLite needs nothing: a write transaction holds the database's only write lock from its BEGIN.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        session.execute(select(Employee.id).where(Employee.id == employee_id).with_for_update())
+
+
+@dataclass(frozen=True, slots=True)
+class OpenInterval:
+    """An employee's interval without a check-out yet (at most one, by a unique partial index)."""
+
+    id: int
+    check_in_at: dt.datetime
+
+
+def read_instant(value: str | dt.datetime) -> dt.datetime:
+    """A timestamp as a prepared query returns it (wire text) as a naive UTC datetime."""
+    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
+
+
+_INTERVALS = LiveAttendanceInterval.__table__
+# Prepared statements on the driver cursor: a scan is the RFID terminals' hot path (issue 3: 1,000 req/s).
+_OPEN_INTERVAL = PreparedQuery(
+    lambda dialect: select(_INTERVALS.c.id, wire_text(_INTERVALS.c.check_in_at, dialect)).where(
+        _INTERVALS.c.company_id == bindparam("company_id"),
+        _INTERVALS.c.employee_id == bindparam("employee_id"),
+        _INTERVALS.c.check_out_at.is_(None),
+    )
+)
+_CLOSE_INTERVAL = PreparedQuery(
+    lambda _dialect: (
+        update(LiveAttendanceInterval)
+        .where(LiveAttendanceInterval.id == bindparam("interval_id"))
+        .values(check_out_at=bindparam("check_out_at"))
+    )
+)
+_OPEN_NEW_INTERVAL = PreparedQuery(
+    lambda _dialect: insert_statement(
+        _INTERVALS,  # type: ignore[arg-type]
+        ("company_id", "employee_id", "check_in_at", "source", "device_id"),
+    )
+)
+
+
+def open_interval(session: Session, company_id: int, employee_id: int) -> OpenInterval | None:
+    _, rows = _OPEN_INTERVAL.execute(session, {"company_id": company_id, "employee_id": employee_id})
+    return OpenInterval(rows[0][0], read_instant(rows[0][1])) if rows else None
+
+
+def _expired(interval: OpenInterval, instant: dt.datetime, limit: dt.timedelta) -> bool:
+    return instant - interval.check_in_at >= limit
+
+
+def decided_action(interval: OpenInterval | None, instant: dt.datetime, limit: dt.timedelta) -> str:
+    """What a badge scan means: a check-out of a live open interval, otherwise a check-in."""
+    return "check_out" if interval is not None and not _expired(interval, instant, limit) else "check_in"
+
+
+def refused_scan(
+    interval: OpenInterval | None, action: str, instant: dt.datetime, limit: dt.timedelta
+) -> tuple[str, str] | None:
+    """The (field, check) a scan fails, or None: the one rule set of every way of clocking."""
+    if interval is not None and instant <= interval.check_in_at:
+        return "time", "after_check_in"
+    if action == "check_in" and interval is not None and not _expired(interval, instant, limit):
+        return "action", "already_checked_in"
+    if action == "check_out" and interval is None:
+        return "action", "not_checked_in"
+    return None
+
+
+def _close(session: Session, interval: OpenInterval, at: dt.datetime) -> None:
+    _CLOSE_INTERVAL.execute(session, {"interval_id": interval.id, "check_out_at": timestamp_param(at)})
+
+
+def record_scan(
+    session: Session, interval: OpenInterval | None, scan: Scan, limit: dt.timedelta
+) -> tuple[dt.datetime, dt.datetime | None]:
+    """Applies an accepted scan; returns the touched interval's check-in and check-out.
+
+    A check-in first closes an expired open interval at its limit (the unique index allows one open).
+    """
+    if scan.action == "check_out":
+        assert interval is not None
+        check_out = min(scan.instant, interval.check_in_at + limit)
+        _close(session, interval, check_out)
+        return interval.check_in_at, check_out
+    if interval is not None:
+        _close(session, interval, interval.check_in_at + limit)
+    values = {
+        "company_id": scan.company_id,
+        "employee_id": scan.employee_id,
+        "check_in_at": timestamp_param(scan.instant),
+        "source": scan.source,
+        "device_id": scan.device_id,
+    }
+    _OPEN_NEW_INTERVAL.execute(session, values)
+    return scan.instant, None
+
+
+def local_time(instant: dt.datetime | None, tz: zoneinfo.ZoneInfo) -> str:
+    """A naive UTC instant as the company's wall-clock `Y-m-d HH:MM:SS` ("" for none)."""
     if instant is None:
         return ""
     return instant.replace(tzinfo=dt.UTC).astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
@@ -56,39 +179,20 @@ def clock(session: Session, ctx: IFlowContext, form: Form) -> Reply:
     checks.raise_if_any()
     assert employee is not None and action is not None and instant is not None
 
-    limit = dt.timedelta(hours=ensure_company_setup(session, ctx.company_id).checkin_reset_limit_hours)
-    interval = session.scalar(
-        select(LiveAttendanceInterval).where(
-            LiveAttendanceInterval.company_id == ctx.company_id,
-            LiveAttendanceInterval.employee_id == employee.id,
-            LiveAttendanceInterval.check_out_at.is_(None),
-        )
-    )
-    if interval is not None and instant <= interval.check_in_at:
-        checks.fail("time", "after_check_in")
-    elif action == "check_in":
-        if interval is not None and instant - interval.check_in_at < limit:
-            checks.fail("action", "already_checked_in")
-    elif interval is None:
-        checks.fail("action", "not_checked_in")
+    limit = reset_limit(session, ctx.company_id)
+    lock_employee(session, employee.id)
+    interval = open_interval(session, ctx.company_id, employee.id)
+    refused = refused_scan(interval, action, instant, limit)
+    if refused is not None:
+        checks.fail(*refused)
     checks.raise_if_any()
 
-    if action == "check_in":
-        if interval is not None:
-            interval.check_out_at = interval.check_in_at + limit
-            session.flush()
-        interval = LiveAttendanceInterval(
-            company_id=ctx.company_id, employee_id=employee.id, check_in_at=instant, source="api"
-        )
-        session.add(interval)
-    else:
-        assert interval is not None
-        interval.check_out_at = min(instant, interval.check_in_at + limit)
-    session.flush()
+    scan = Scan(ctx.company_id, employee.id, action, instant, "api")
+    check_in, check_out = record_scan(session, interval, scan, limit)
     body: dict[str, object] = {
         "user_id": str(employee.id),
         "action": action,
-        "check_in": _local(interval.check_in_at, tz),
-        "check_out": _local(interval.check_out_at, tz),
+        "check_in": local_time(check_in, tz),
+        "check_out": local_time(check_out, tz),
     }
     return Reply(body)

@@ -1,0 +1,269 @@
+"""RFID terminals: one live badge scan, and a terminal's buffered offline scans.
+
+The terminal authenticates with its serial as `access_token` (the router resolves it to the company and
+device); it never says check-in or check-out: the server decides from the employee's open interval and the
+company's check-in reset limit, with the same rules as `user/clock` (services.attendance).
+
+Replies (ours, in the vendor's `api_reply` style; the vendor's are not public):
+
+- `rfid_devices/auto_attendance`: `{"api_reply": {"user_id": "7", "full_name": "...", "rfid_tag": "...",
+  "action": "check_in" | "check_out", "check_in": "Y-m-d H:M:S", "check_out": "" | "Y-m-d H:M:S"}}`
+  (company wall-clock times). An unknown or disabled tag is the validator error `rfid_tag` / `rfid_unknown`;
+  a second scan within the same second as the check-in is `rfid_tag` / `duplicate_scan`.
+- `rfid_v2/offline_attendance/store_attendances`: `csv_data` is a JSON list of `{date: "Y-m-d", time:
+  "HH:MM[:SS]", rfidTag, errorMsg}` in company wall-clock time (`errorMsg`, the terminal's own note, is
+  not kept), at most MAX_ROWS, applied in the order sent.
+  Reply `{"api_reply": {"stored": 3, "refused": 1, "attendances": [{date, time, rfidTag, error_authenticate,
+  error_check_in_out, error_csv}, ...]}}`, one result per row in the order sent; each `error_*` is "" when
+  that check passed, else its message in the requested language: `error_csv` for a malformed row,
+  `error_authenticate` for an unknown tag, `error_check_in_out` for a scan already recorded (same employee,
+  same instant) or older than the employee's open check-in. A refused row writes nothing; the accepted rows
+  are committed together, in the request's one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import zoneinfo
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, and_, bindparam, or_, select
+from sqlalchemy.orm import Session
+
+from flowsuite.core.db import utc_now
+from flowsuite.core.wiretext import PreparedQuery, wire_text
+from flowsuite.iflow import fields
+from flowsuite.iflow.context import IFlowContext
+from flowsuite.iflow.errors import Checks, FieldError, Reply
+from flowsuite.iflow.fields import Form
+from flowsuite.iflow.messages import DEFAULT_LANGUAGE, check_message
+from flowsuite.iflow.models import Employee, IFlowSettings, LiveAttendanceInterval
+from flowsuite.iflow.services.attendance import (
+    OpenInterval,
+    Scan,
+    decided_action,
+    local_time,
+    lock_employee,
+    open_interval,
+    read_instant,
+    record_scan,
+    refused_scan,
+    reset_limit,
+)
+from flowsuite.iflow.services.employees import company_zone
+from flowsuite.tenancy.models import Company
+from flowsuite.tenancy.service import zone
+
+# A terminal's buffer is bounded; a larger batch is refused whole rather than half-applied.
+MAX_ROWS = 1000
+_SCAN_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?")
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    tz: zoneinfo.ZoneInfo
+    limit: dt.timedelta
+
+
+def _employee_by_tag(session: Session, company_id: int, tag: str) -> Employee | None:
+    return session.scalar(
+        select(Employee)
+        .where(Employee.company_id == company_id, Employee.rfid_tag == tag, Employee.is_enabled.is_(True))
+        .order_by(Employee.id)
+        .limit(1)
+    )
+
+
+def _is_duplicate(session: Session, employee_id: int, instant: dt.datetime) -> bool:
+    """The employee already has a scan at this instant (a terminal resending its buffer)."""
+    found = session.scalar(
+        select(LiveAttendanceInterval.id)
+        .where(
+            LiveAttendanceInterval.employee_id == employee_id,
+            or_(LiveAttendanceInterval.check_in_at == instant, LiveAttendanceInterval.check_out_at == instant),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+def _scanner_query(dialect: str) -> Select[Any]:
+    """The badge's employee, the company's zone and reset limit, and the open interval, in one read.
+
+    The settings row is joined, not optional: registering a device (keys.add_device) makes it.
+
+    On PostgreSQL it locks the employee's row, so concurrent scans of one badge queue; SQLite's write
+    transaction already holds the only write lock.
+    """
+    employees, companies, settings = Employee.__table__, Company.__table__, IFlowSettings.__table__
+    intervals = LiveAttendanceInterval.__table__
+    query = (
+        select(
+            employees.c.id,
+            employees.c.full_name,
+            companies.c.timezone,
+            settings.c.checkin_reset_limit_hours,
+            intervals.c.id.label("interval_id"),
+            wire_text(intervals.c.check_in_at, dialect).label("check_in_at"),
+        )
+        .select_from(
+            employees.join(companies, companies.c.id == employees.c.company_id)
+            .join(settings, settings.c.company_id == employees.c.company_id)
+            .outerjoin(intervals, and_(intervals.c.employee_id == employees.c.id, intervals.c.check_out_at.is_(None)))
+        )
+        .where(
+            employees.c.company_id == bindparam("company_id"),
+            employees.c.rfid_tag == bindparam("rfid_tag"),
+            employees.c.is_enabled.is_(True),
+        )
+        .order_by(employees.c.id)
+        .limit(1)
+    )
+    return query if dialect == "sqlite" else query.with_for_update(of=employees)
+
+
+_SCANNER = PreparedQuery(_scanner_query)
+
+
+def auto_attendance(session: Session, ctx: IFlowContext, form: Form) -> Reply:
+    """One badge scan now: checks the employee in, or out of their open interval, in one read and one write."""
+    checks = Checks()
+    tag = fields.text(form, "rfid_tag", checks, required=True, max_length=64)
+    checks.raise_if_any()
+    assert tag is not None
+    _, rows = _SCANNER.execute(session, {"company_id": ctx.company_id, "rfid_tag": tag})
+    if not rows:
+        checks.fail("rfid_tag", "rfid_unknown")
+        checks.raise_if_any()
+    employee_id, full_name, timezone, hours, interval_id, check_in_at = rows[0]
+    interval = None if interval_id is None else OpenInterval(interval_id, read_instant(check_in_at))
+    limit = dt.timedelta(hours=hours)
+    instant = utc_now().replace(microsecond=0)
+    action = decided_action(interval, instant, limit)
+    if refused_scan(interval, action, instant, limit) is not None:
+        checks.fail("rfid_tag", "duplicate_scan")
+        checks.raise_if_any()
+    scan = Scan(ctx.company_id, employee_id, action, instant, "rfid", ctx.device_id)
+    check_in, check_out = record_scan(session, interval, scan, limit)
+    tz = zone(timezone)
+    body: dict[str, object] = {
+        "user_id": str(employee_id),
+        "full_name": full_name,
+        "rfid_tag": tag,
+        "action": action,
+        "check_in": local_time(check_in, tz),
+        "check_out": local_time(check_out, tz),
+    }
+    return Reply(body)
+
+
+def _rows(form: Form, checks: Checks) -> list[object]:
+    """`csv_data` as the list the terminal sent (each row is checked on its own later)."""
+    raw = fields.text(form, "csv_data", checks, required=True, max_length=MAX_ROWS * 200)
+    if not raw:
+        return []
+    try:
+        rows = json.loads(raw)
+    except ValueError:
+        rows = None
+    if not isinstance(rows, list):
+        checks.fail("csv_data", "valid_scan_list")
+        return []
+    if len(rows) > MAX_ROWS:
+        checks.fail("csv_data", "max_items", limit=str(MAX_ROWS))
+    return rows
+
+
+def _row_text(row: Mapping[str, object], name: str) -> str:
+    value = row.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _row_instant(row: Mapping[str, object], tz: zoneinfo.ZoneInfo) -> tuple[dt.datetime | None, FieldError | None]:
+    """The row's local date and time as a naive UTC instant, or the first check it fails."""
+    day = fields.parse_date(_row_text(row, "date"))
+    if day is None:
+        return None, FieldError("date", "valid_date")
+    clock = _row_text(row, "time")
+    if not _SCAN_TIME.fullmatch(clock):
+        return None, FieldError("time", "valid_scan_time")
+    local = dt.datetime.combine(day, dt.time.fromisoformat(clock), tzinfo=tz)
+    return local.astimezone(dt.UTC).replace(tzinfo=None), None
+
+
+class _Batch:
+    """Applies one terminal's rows in order, remembering employees already found and locked."""
+
+    def __init__(self, session: Session, ctx: IFlowContext, language: str) -> None:
+        self.session = session
+        self.ctx = ctx
+        self.language = language
+        self.rules = _Rules(company_zone(session, ctx), reset_limit(session, ctx.company_id))
+        self.employees: dict[str, Employee | None] = {}
+
+    def message(self, error: FieldError) -> str:
+        return check_message(self.language, error.check_name, error.field_name, error.values)
+
+    def employee(self, tag: str) -> Employee | None:
+        if tag not in self.employees:
+            employee = _employee_by_tag(self.session, self.ctx.company_id, tag)
+            if employee is not None:
+                lock_employee(self.session, employee.id)
+            self.employees[tag] = employee
+        return self.employees[tag]
+
+    def apply(self, row: object) -> dict[str, object]:
+        """The row's result; a row passing every check is recorded, any other writes nothing."""
+        mapping: Mapping[str, object] = row if isinstance(row, dict) else {}
+        result: dict[str, object] = {
+            "date": _row_text(mapping, "date"),
+            "time": _row_text(mapping, "time"),
+            "rfidTag": _row_text(mapping, "rfidTag"),
+            "error_authenticate": "",
+            "error_check_in_out": "",
+            "error_csv": "",
+        }
+        tag = _row_text(mapping, "rfidTag")
+        instant, malformed = _row_instant(mapping, self.rules.tz)
+        if not tag:
+            malformed = FieldError("rfidTag", "required")
+        if malformed is not None or instant is None:
+            result["error_csv"] = self.message(malformed or FieldError("csv_data", "valid_scan_list"))
+            return result
+        employee = self.employee(tag)
+        if employee is None:
+            result["error_authenticate"] = self.message(FieldError("rfidTag", "rfid_unknown"))
+            return result
+        interval = open_interval(self.session, self.ctx.company_id, employee.id)
+        action = decided_action(interval, instant, self.rules.limit)
+        refusal = self.refusal(employee, interval, action, instant)
+        if refusal is not None:
+            result["error_check_in_out"] = self.message(refusal)
+            return result
+        scan = Scan(self.ctx.company_id, employee.id, action, instant, "rfid", self.ctx.device_id)
+        record_scan(self.session, interval, scan, self.rules.limit)
+        return result
+
+    def refusal(
+        self, employee: Employee, interval: OpenInterval | None, action: str, instant: dt.datetime
+    ) -> FieldError | None:
+        if _is_duplicate(self.session, employee.id, instant):
+            return FieldError("rfidTag", "duplicate_scan")
+        refused = refused_scan(interval, action, instant, self.rules.limit)
+        return None if refused is None else FieldError("time", refused[1])
+
+
+def store_attendances(session: Session, ctx: IFlowContext, form: Form) -> Reply:
+    """A terminal's buffered scans, each accepted or refused on its own (see the module's docstring)."""
+    checks = Checks()
+    rows = _rows(form, checks)
+    checks.raise_if_any()
+    batch = _Batch(session, ctx, form.get("api_language", "").strip() or DEFAULT_LANGUAGE)
+    results = [batch.apply(row) for row in rows]
+    refused = sum(1 for r in results if r["error_authenticate"] or r["error_check_in_out"] or r["error_csv"])
+    body: dict[str, object] = {"stored": len(results) - refused, "refused": refused, "attendances": results}
+    return Reply(body)
