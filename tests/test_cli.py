@@ -284,5 +284,11 @@ def test_the_demos_iflow_commands_work(server: LiveServer, tmp_path: Path) -> No
         status = http.get(
             f"{server.base_url}/api/api_v2/users/get_today_status", headers={"Authorization": f"Bearer {token[1]}"}
         )
-        assert status.status_code in (200, 404)  # the status endpoint is another engineer's, in parallel
-    assert "user/get_work_schedule" in posts["the seed's monthly report, this month"][0]
+        assert status.status_code == 200
+        people = status.json()
+        assert isinstance(people, list) and len(people) == 40
+        assert {"status", "at_work", "full_name", "cnp", "user_id", "mark_number"} <= set(people[0])
+        report_url, report_body = posts["the seed's monthly report, this month"]
+        assert "user/get_work_schedule" in report_url
+        report = http.post(report_url, content=report_body, headers={"Content-Type": form}).json()["api_reply"]
+        assert len(report["users"]) == 40 and report["free_days"] is not None
