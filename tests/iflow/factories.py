@@ -7,22 +7,20 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from sqlalchemy import func, select
 
 from flowsuite.iflow.keys import add_device, create_access_token, create_api_key
 from flowsuite.iflow.models import IFlowSettings
 from flowsuite.tenancy.service import create_company, revoke_credential
 from tests.conftest import LiveServer
+from tests.factories import CompanyRows
 
 API = "/api/api_v2"
 
 
 @dataclass
-class IFlowTenant:
+class IFlowTenant(CompanyRows):
     """A company of its own for one test, with an API key and an access token."""
 
-    server: LiveServer
-    company_id: int
     api_key: str
     token: str
     token_id: int
@@ -63,18 +61,6 @@ class IFlowTenant:
     def revoke_token(self) -> None:
         with self.server.db.transaction(write=True) as session:
             revoke_credential(session, self.token_id, "iflow_token")
-
-    def count(self, model: type[Any], **where: Any) -> int:
-        conditions = [model.company_id == self.company_id, *(getattr(model, c) == v for c, v in where.items())]
-        with self.server.db.transaction() as session:
-            return int(session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0)
-
-    def rows(self, model: type[Any], **where: Any) -> list[dict[str, Any]]:
-        table = model.__table__
-        conditions = [table.c.company_id == self.company_id, *(table.c[c] == v for c, v in where.items())]
-        with self.server.db.transaction() as session:
-            result = session.execute(select(table).where(*conditions).order_by(*table.primary_key.columns))
-            return [dict(row) for row in result.mappings()]
 
 
 def new_tenant(server: LiveServer, timezone: str = "Europe/Bucharest") -> IFlowTenant:
