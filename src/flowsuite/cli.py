@@ -40,6 +40,8 @@ app.add_typer(iflow_app, name="iflow")
 iflow_app.add_typer(iflow_key_app, name="key")
 iflow_app.add_typer(iflow_token_app, name="token")
 iflow_app.add_typer(iflow_device_app, name="device")
+iflow_free_day_app = typer.Typer(help="iFlow company free days (counted like national holidays).", no_args_is_help=True)
+iflow_app.add_typer(iflow_free_day_app, name="free-day")
 
 DEMO_DATABASE = "sqlite:///flowsuite-demo.db"
 
@@ -280,6 +282,83 @@ def iflow_token_revoke(token_id: Annotated[int, typer.Argument(help="the token's
     from flowsuite.iflow.keys import TOKEN_FACE
 
     _revoke(TOKEN_FACE, "iFlow token", token_id)
+
+
+@iflow_app.command("settings")
+def iflow_settings(
+    company: Annotated[str, typer.Option(help="company name")],
+    strict_cnp: Annotated[
+        bool | None, typer.Option("--strict-cnp/--lenient-cnp", help="refuse CNPs failing their check, or warn")
+    ] = None,
+    reset_limit_hours: Annotated[int | None, typer.Option(help="close a check-in left open this long")] = None,
+    daily_norm_hours: Annotated[int | None, typer.Option(help="a new employee's daily norm")] = None,
+) -> None:
+    """Show a company's iFlow settings, changing those given."""
+    from flowsuite.iflow.services.company import configure
+
+    runtime = _runtime()
+    with _session(runtime, write=True) as session:
+        owner = tenancy.company_by_name(session, company)
+        settings = configure(
+            session,
+            owner.id,
+            strict_cnp=strict_cnp,
+            reset_limit_hours=reset_limit_hours,
+            daily_norm_hours=daily_norm_hours,
+        )
+        console.print(f"iFlow settings of {company}:")
+        console.print(f"  CNP check:            {'strict (refuse)' if settings.strict_cnp else 'lenient (warn)'}")
+        console.print(f"  check-in reset limit: {settings.checkin_reset_limit_hours} h")
+        console.print(f"  daily norm:           {settings.daily_norm_hours} h")
+
+
+@iflow_free_day_app.command("add")
+def iflow_free_day_add(
+    company: Annotated[str, typer.Option(help="company name")],
+    day: Annotated[str, typer.Argument(help="the date, YYYY-MM-DD")],
+    name: Annotated[str, typer.Option(help="what the day is, e.g. Company anniversary")] = "",
+) -> None:
+    """Add a company free day."""
+    from flowsuite.iflow.services.company import add_free_day
+
+    when = _parse_date(day)
+    assert when is not None
+    runtime = _runtime()
+    with _session(runtime, write=True) as session:
+        add_free_day(session, tenancy.company_by_name(session, company).id, when, name)
+    console.print(f"{when.isoformat()} is a free day for {company}")
+
+
+@iflow_free_day_app.command("list")
+def iflow_free_day_list(
+    company: Annotated[str, typer.Option(help="company name")],
+    year: Annotated[int | None, typer.Option(help="only this year")] = None,
+) -> None:
+    """List a company's free days (national holidays come from the holidays library, not this list)."""
+    from flowsuite.iflow.services.company import list_free_days
+
+    runtime = _runtime()
+    table = Table("date", "name")
+    with _session(runtime) as session:
+        for free_day in list_free_days(session, tenancy.company_by_name(session, company).id, year):
+            table.add_row(free_day.day.isoformat(), free_day.name)
+    console.print(table)
+
+
+@iflow_free_day_app.command("remove")
+def iflow_free_day_remove(
+    company: Annotated[str, typer.Option(help="company name")],
+    day: Annotated[str, typer.Argument(help="the date, YYYY-MM-DD")],
+) -> None:
+    """Remove a company free day."""
+    from flowsuite.iflow.services.company import remove_free_day
+
+    when = _parse_date(day)
+    assert when is not None
+    runtime = _runtime()
+    with _session(runtime, write=True) as session:
+        remove_free_day(session, tenancy.company_by_name(session, company).id, when)
+    console.print(f"{when.isoformat()} is no longer a free day for {company}")
 
 
 @iflow_device_app.command("add")

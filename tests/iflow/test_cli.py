@@ -155,3 +155,35 @@ def test_import_employees_of_an_unknown_company_fails(cli: Cli, tmp_path: Path) 
     csv_file.write_text("full_name,cnp\nAna,1900315123450\n", encoding="utf-8")
     output = cli.run("iflow", "import-employees", "--company", "No Such Company", str(csv_file), code=1)
     assert output == "error: No company named 'No Such Company'.\n"
+
+
+def test_settings_make_the_cnp_check_strict(cli: Cli, http: httpx.Client) -> None:
+    company = _company(cli)
+    api_key = json.loads(cli.run("iflow", "key", "create", "--company", company, "--json"))["api_key"]
+    shown = cli.run("iflow", "settings", "--company", company)
+    assert "lenient (warn)" in shown and "13 h" in shown
+    bad_cnp = {"api_key": api_key, "update_by": "cnp", "full_name": "Ana"}
+    # 1900315123450 is valid; a different check digit is not.
+    lenient = http.post(f"{API}/user/sync", data={**bad_cnp, "update_by_value": "1900315123451"}).json()
+    assert "new_user" in lenient["api_reply"]
+    assert [(w["field_name"], w["check_name"]) for w in lenient["api_reply"]["warning"]] == [("cnp", "valid_cnp")]
+    shown = cli.run("iflow", "settings", "--company", company, "--strict-cnp", "--reset-limit-hours", "10")
+    assert "strict (refuse)" in shown and "10 h" in shown
+    strict = http.post(f"{API}/user/sync", data={**bad_cnp, "update_by_value": "1900315123452"}).json()
+    assert [(e["field_name"], e["check_name"]) for e in strict["api_reply"]["error"]] == [("cnp", "valid_cnp")]
+    assert "1 to 48 hours" in cli.run("iflow", "settings", "--company", company, "--reset-limit-hours", "0", code=1)
+
+
+def test_free_days_count_in_the_monthly_report(cli: Cli, http: httpx.Client) -> None:
+    company = _company(cli)
+    api_key = json.loads(cli.run("iflow", "key", "create", "--company", company, "--json"))["api_key"]
+    cli.run("iflow", "free-day", "add", "--company", company, "2026-07-10", "--name", "Company anniversary")
+    assert "already a free day" in cli.run("iflow", "free-day", "add", "--company", company, "2026-07-10", code=1)
+    assert "Company anniversary" in cli.run("iflow", "free-day", "list", "--company", company, "--year", "2026")
+    form = {"api_key": api_key, "api_language": "en_US", "year": "2026", "month": "07", "totals": "total"}
+    report = http.post(f"{API}/user/get_work_schedule", data=form).json()["api_reply"]
+    assert "2026-07-10" in report["free_days"]
+    cli.run("iflow", "free-day", "remove", "--company", company, "2026-07-10")
+    report = http.post(f"{API}/user/get_work_schedule", data=form).json()["api_reply"]
+    assert "2026-07-10" not in report["free_days"]
+    assert "not a free day" in cli.run("iflow", "free-day", "remove", "--company", company, "2026-07-10", code=1)
