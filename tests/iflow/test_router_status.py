@@ -318,15 +318,33 @@ def test_consecutive_days_position_on_each_day_of_a_leave(tenant: IFlowTenant, h
 def test_several_events_get_their_positions_and_a_rejected_one_is_left_out(
     tenant: IFlowTenant, http: httpx.Client
 ) -> None:
+    now = away_from_midnight()
     user_id = tenant.new_user(http)
     first = add_event(tenant, http, user_id, event_type="delegation", start_date=day(), end_date=day())
-    second = add_event(tenant, http, user_id, event_type="time_off", date=day(), start_time="23:00", end_time="23:30")
+    # Half an hour off that is not under way now: listed, but only the delegation keeps him away.
+    later = (now + dt.timedelta(minutes=40)).strftime("%H:%M")
+    end = (now + dt.timedelta(minutes=70)).strftime("%H:%M")
+    second = add_event(tenant, http, user_id, event_type="time_off", date=day(), start_time=later, end_time=end)
     add_event(
         tenant, http, user_id, event_type="paid_leave", start_date=day(), end_date=day(), approve_status="not_approved"
     )
     [item] = statuses(tenant, http)
     assert [(e["event_id"], e["position"]) for e in item["events"]] == [(first, 0), (second, 1)]
-    assert item["status"] == "Missing, Delegation, Time Off"
+    assert item["status"] == "Missing, Delegation"
+
+
+def test_a_part_day_event_keeps_someone_away_only_while_it_lasts(tenant: IFlowTenant, http: httpx.Client) -> None:
+    now = away_from_midnight()
+    under_way = tenant.new_user(http, "Ana Now")
+    over = tenant.new_user(http, "Dan Earlier")
+    start, end = (now - dt.timedelta(minutes=30)).strftime("%H:%M"), (now + dt.timedelta(minutes=30)).strftime("%H:%M")
+    add_event(tenant, http, under_way, event_type="time_off", date=day(), start_time=start, end_time=end)
+    earlier = (now - dt.timedelta(minutes=70)).strftime("%H:%M"), (now - dt.timedelta(minutes=40)).strftime("%H:%M")
+    add_event(tenant, http, over, event_type="time_off", date=day(), start_time=earlier[0], end_time=earlier[1])
+    people = by_user(statuses(tenant, http))
+    assert people[under_way]["status"] == "Missing, Time Off"
+    # No plan and the time off is over: a day off, with the event still listed.
+    assert people[over]["status"] == "Day off" and len(people[over]["events"]) == 1
 
 
 # --- tomorrow and the next work day

@@ -205,38 +205,53 @@ def _whole_day_event(situation: Situation) -> bool:
     return any(row.start_time is None for row in situation.events)
 
 
+def away_events(situation: Situation, asked: Asked) -> list[Row[Any]]:
+    """The events that keep the employee away: whole-day ones, and a part-day one (two hours off) only
+    while it lasts; for a coming day, whole-day ones alone."""
+    return [row for row in situation.events if row.start_time is None or _under_way(row, asked)]
+
+
+def _under_way(row: Row[Any], asked: Asked) -> bool:
+    if asked.now is None:
+        return False
+    begins, ends = asked.plan_instants(asked.day, row.start_time, row.end_time)
+    return begins <= asked.now < ends
+
+
 def _status_key(situation: Situation, asked: Asked, live: bool) -> tuple[str, bool]:
-    """(status key, at_work) of one employee; a key "missing" gets the day's event names appended."""
+    """(status key, at_work) of one employee; a key "missing" gets the away events' names appended."""
     now = asked.now
+    away = away_events(situation, asked)
     if now is None:  # a coming day: only the plan and the events say anything
         at_work = bool(situation.plans) and not _whole_day_event(situation)
-        return ("at_work", True) if at_work else _away(situation, planned_later=False)
+        return ("at_work", True) if at_work else _away(situation, away, planned_later=False)
     if live:
         if any(worked.check_out is None for worked in situation.live):
             return "at_work", True
-        if situation.live and not situation.events:
+        if situation.live and not away:
             return "left_work", False
     elif any(begins <= now < ends for begins, ends in situation.plans) and not _whole_day_event(situation):
         return "at_work", True
     # A plan interval still to come (also after a break) means the employee is expected later today.
     planned_later = any(begins > now for begins, _ in situation.plans)
-    if not live and situation.plans and not planned_later and not situation.events:
+    if not live and situation.plans and not planned_later and not away:
         return "left_work", False
-    return _away(situation, planned_later)
+    return _away(situation, away, planned_later)
 
 
-def _away(situation: Situation, planned_later: bool) -> tuple[str, bool]:
-    if situation.events:
+def _away(situation: Situation, away: list[Row[Any]], planned_later: bool) -> tuple[str, bool]:
+    if away:
         return "missing", False
     if planned_later:
         return "not_at_work_yet", False
     return ("missing", False) if situation.plans else ("day_off", False)
 
 
-def _status_text(key: str, situation: Situation, language: str) -> str:
+def _status_text(key: str, situation: Situation, asked: Asked, language: str) -> str:
     text = status_text(language, key)
-    if key == "missing" and situation.events:
-        names = ", ".join(dict.fromkeys(event_type_name(row, language) for row in situation.events))
+    away = away_events(situation, asked)
+    if key == "missing" and away:
+        names = ", ".join(dict.fromkeys(event_type_name(row, language) for row in away))
         return f"{text}, {names}"
     return text
 
@@ -278,7 +293,7 @@ def _employee_object(
 ) -> dict[str, object]:
     key, at_work = _status_key(situation, asked, live)
     item: dict[str, object] = {
-        "status": _status_text(key, situation, language),
+        "status": _status_text(key, situation, asked, language),
         "at_work": at_work,
         "full_name": employee.full_name,
         "cnp": employee.cnp,
