@@ -41,6 +41,7 @@ def seed(database_url: str, badges: int) -> None:
         )
         add_device(session, iflow_wrk.SERVER_SECRET, company_id=company.id, serial=SERIAL)
     db.dispose()
+    iflow_wrk.analyze(database_url)
 
 
 def bench_backend(target: Target, arguments: argparse.Namespace) -> dict[str, object]:

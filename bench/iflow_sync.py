@@ -2,7 +2,8 @@
 
 Run from the repository root: `.venv/bin/python -m bench.iflow_sync [--backend sqlite|postgresql|both]
 [--seconds 15] [--connections 16] [--employees 10000] [--creates 10]`. Per backend: a fresh migrated
-database with one company, its API key and `--employees` employees with valid CNPs in eight teams; one
+database with one company, its API key and `--employees` employees with valid CNPs and ID cards in eight
+teams (then ANALYZE); one
 `flowsuite serve` worker; wrk (`lua/sync_user.lua`) POSTs url-encoded syncs: mostly updates of a random
 existing employee by CNP (job title, phone, address), `--creates` percent creates of new CNPs (valid check
 digits), each with a team_name. Every reply must be an `api_reply` with `new_user` or `updated_user` and no
@@ -54,6 +55,7 @@ def _employees(company_id: int, team_ids: list[int], count: int) -> Iterator[dic
             "team_id": team_ids[index % len(team_ids)],
             "full_name": f"Employee {index}",
             "cnp": cnp(1 + index % 2, index, 70),
+            "id_card": f"RX{index:06d}",
             "job_title": "Operator",
             "mark_number": str(1000 + index),
             "city": "Bucuresti",
@@ -74,6 +76,7 @@ def seed(database_url: str, employees: int) -> str:
         session.flush()
         session.execute(insert(Employee), list(_employees(company.id, [t.id for t in teams], employees)))
     db.dispose()
+    iflow_wrk.analyze(database_url)
     return api_key
 
 

@@ -23,6 +23,7 @@ from bench.run import (
     server_env,
     sqlite_database,
 )
+from flowsuite.core.db import Database
 from flowsuite.core.secrets import ServerSecret
 
 BACKENDS = ("sqlite", "postgresql")
@@ -44,6 +45,15 @@ def backends(choice: str) -> tuple[str, ...]:
 def database(backend: str, admin_url: str) -> AbstractContextManager[Target]:
     """A fresh, empty database: bench/work/bench-sqlite.db, or a new PostgreSQL one dropped afterwards."""
     return postgres_database(admin_url, keep=False) if backend == "postgresql" else sqlite_database()
+
+
+def analyze(database_url: str) -> None:
+    """Table statistics after the bulk load, as a database that has lived a while has them (without them
+    PostgreSQL plans a lookup in a freshly loaded table as if it held a handful of rows)."""
+    db = Database(database_url)
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql("ANALYZE")
+    db.dispose()
 
 
 @contextmanager

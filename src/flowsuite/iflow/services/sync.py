@@ -116,11 +116,12 @@ _SETTINGS_READ = PreparedQuery(
 )
 
 
-def _holders_query(_dialect: str) -> CompoundSelect[Any]:
-    """Every employee of the company holding a CNP or ID card the sync searches by or sets (two of each at
-    most: `update_by_value` and the posted field), with their team's name; at most four rows, as the unique
-    indexes allow one employee per value. One lookup per column, so each uses its (partial) unique index,
-    which an OR of the two columns would not."""
+def _holders_query(columns: tuple[str, ...]) -> CompoundSelect[Any]:
+    """Every employee of the company holding a CNP or ID card the sync searches by or sets (two values of
+    each of `columns` at most: `update_by_value` and the posted field), with their team's name: at most
+    four rows, as the unique indexes allow one employee per value. One lookup per column, so each uses
+    its (partial) unique index, which an OR of the two columns would not; a column with no value to look
+    for is left out, so its lookup does not walk the company's index entries for NULL."""
 
     def holding(column: str) -> Select[Any]:
         return (
@@ -132,10 +133,17 @@ def _holders_query(_dialect: str) -> CompoundSelect[Any]:
             )
         )
 
-    return union_all(*(holding(column) for column in UPDATE_BY))
+    return union_all(*(holding(column) for column in columns))
 
 
-_HOLDERS = PreparedQuery(_holders_query)
+def _holders_lookup(columns: tuple[str, ...]) -> PreparedQuery:
+    return PreparedQuery(lambda _dialect: _holders_query(columns))
+
+
+# By the columns that have a value to look for (update_by's always has one).
+_HOLDERS: dict[tuple[str, ...], PreparedQuery] = {
+    columns: _holders_lookup(columns) for columns in (("cnp",), ("id_card",), UPDATE_BY)
+}
 _TEAM_ID = PreparedQuery(
     lambda _dialect: select(_TEAMS.c.id).where(
         _TEAMS.c.company_id == bindparam("company_id"), _TEAMS.c.name == bindparam("name")
@@ -194,9 +202,12 @@ def _team_id(session: Session, company_id: int, name: str) -> int:
 def _holders(
     session: Session, company_id: int, update_by: str, update_by_value: str, changes: dict[str, Any]
 ) -> list[dict[str, Any]]:
-    searched = {f"{column}_searched": update_by_value if column == update_by else None for column in UPDATE_BY}
-    posted = {f"{column}_set": changes.get(column) or None for column in UPDATE_BY}
-    return _HOLDERS.dicts(session, {"company_id": company_id, **searched, **posted})
+    params: dict[str, Any] = {"company_id": company_id}
+    for column in UPDATE_BY:
+        params[f"{column}_searched"] = update_by_value if column == update_by else None
+        params[f"{column}_set"] = changes.get(column) or None
+    columns = tuple(c for c in UPDATE_BY if params[f"{c}_searched"] is not None or params[f"{c}_set"] is not None)
+    return _HOLDERS[columns].dicts(session, params)
 
 
 def _wire_value(value: Any) -> str | None:
