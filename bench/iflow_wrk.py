@@ -100,10 +100,3 @@ def write_json(name: str, data: object) -> Path:
     out = RESULTS / f"{stamp()}-{name}.json"
     out.write_text(json.dumps(data, indent=2) + "\n")
     return out
-
-
-def redacted(result: wrkrun.WrkResult, secret: str) -> dict[str, object]:
-    """The run's figures for a results file, with the API key taken out of the wrk command line."""
-    data = result.to_json()
-    data["command"] = [part.replace(secret, "<api_key>") for part in result.command]
-    return data
