@@ -1,35 +1,28 @@
-"""Throughput of `rfid_devices/auto_attendance` (one badge scan) on SQLite, one worker, measured with wrk.
+"""Throughput of `rfid_devices/auto_attendance` (one badge scan), one worker, measured with wrk.
 
-Run from the repository root: `.venv/bin/python -m bench.iflow_rfid [--seconds 15] [--connections 16]`.
-It seeds a company with `--badges` employees and one terminal in a fresh SQLite database, starts
-`flowsuite serve` on it, and lets wrk scan the badges in turn (each badge comes back only every few seconds,
-so no scan is a same-second duplicate); every reply body must hold `"action":"check_`. Target (issue 3):
-at least 1,000 requests/s. The figures go to bench/results/<time>-iflow-rfid.json and the console.
+Run from the repository root: `.venv/bin/python -m bench.iflow_rfid [--backend sqlite|postgresql|both]
+[--seconds 15] [--connections 16]`. Per backend it seeds a company with `--badges` employees and one
+terminal in a fresh database, starts `flowsuite serve` on it, and lets wrk scan the badges in turn (each
+badge comes back only every few seconds, so no scan is a same-second duplicate); every reply body must hold
+`"action":"check_`. Target (issue 3): at least 1,000 requests/s. The figures go to
+bench/results/<time>-iflow-rfid.json and the console.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import json
-import os
-import sys
-import tempfile
-from pathlib import Path
 
-from bench import procs, wrkrun
+from bench import iflow_wrk
+from bench.run import Target
 from flowsuite.core.db import Database
 from flowsuite.core.migrate import upgrade
-from flowsuite.core.secrets import ServerSecret
 from flowsuite.iflow.keys import add_device, ensure_company_setup
 from flowsuite.iflow.models import Employee, Team
 from flowsuite.tenancy.service import create_company
 
-SECRET = "bench-secret-bench-secret-bench-secret-0001"
 SERIAL = "BENCH-RFID-0001"
 TAG_PREFIX = "BADGE"
 PATH = "/api/rfid_devices/auto_attendance"
-RESULTS = Path(__file__).parent / "results"
 
 
 def seed(database_url: str, badges: int) -> None:
@@ -46,41 +39,31 @@ def seed(database_url: str, badges: int) -> None:
             Employee(company_id=company.id, team_id=team.id, full_name=f"Badge {n}", rfid_tag=f"{TAG_PREFIX}{n}")
             for n in range(badges)
         )
-        add_device(session, ServerSecret(SECRET.encode()), company_id=company.id, serial=SERIAL)
+        add_device(session, iflow_wrk.SERVER_SECRET, company_id=company.id, serial=SERIAL)
     db.dispose()
+    iflow_wrk.analyze(database_url)
+
+
+def bench_backend(target: Target, arguments: argparse.Namespace) -> dict[str, object]:
+    seed(target.url, arguments.badges)
+    with iflow_wrk.serving(target, "iflow-rfid") as server:
+        args = ['"action":"check_', PATH, SERIAL, TAG_PREFIX, str(arguments.badges)]
+        result, cpu_share = iflow_wrk.run_wrk(
+            server, PATH, "rfid_scan", args, connections=arguments.connections, seconds=arguments.seconds
+        )
+    print(iflow_wrk.summary("auto_attendance", target.backend, result, cpu_share), flush=True)
+    return {"backend": target.backend, "workers": 1, "server_cpu_share": cpu_share, **result.to_json()}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=15)
-    parser.add_argument("--connections", type=int, default=16)
+    iflow_wrk.add_arguments(parser, seconds=15, connections=16)
     parser.add_argument("--badges", type=int, default=20_000)
     arguments = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="flowsuite-bench-rfid-"))
-    database_url = f"sqlite:///{workdir / 'bench.db'}"
-    seed(database_url, arguments.badges)
-    port = procs.free_port()
-    env = {**os.environ, "FLOWSUITE_DATABASE_URL": database_url, "FLOWSUITE_SECRET_KEY": SECRET}
-    env["FLOWSUITE_LOG_LEVEL"] = "warning"
-    command = [sys.executable, "-m", "flowsuite", "serve", "--port", str(port), "--no-migrate"]
-    server = procs.start("flowsuite", command, env, workdir, workdir / "server.log", port)
-    try:
-        script = wrkrun.Script("rfid_scan", []).write(workdir, "rfid_scan")
-        args = ['"action":"check_', PATH, SERIAL, TAG_PREFIX, str(arguments.badges)]
-        result = wrkrun.run(
-            server.base_url + PATH, script, args, connections=arguments.connections, seconds=arguments.seconds
-        )
-    finally:
-        server.stop()
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"{stamp}-iflow-rfid.json"
-    out.write_text(json.dumps({"backend": "sqlite", "workers": 1, **result.to_json()}, indent=2) + "\n")
-    print(
-        f"auto_attendance, SQLite, 1 worker, {arguments.connections} connections: "
-        f"{result.requests_per_s:,.0f} req/s, p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms"
-    )
-    print("problems: " + ("; ".join(result.problems) or "none") + f"  ({out})")
+    for backend in iflow_wrk.backends(arguments.backend):
+        with iflow_wrk.database(backend, arguments.postgres) as target:
+            data = bench_backend(target, arguments)
+        print(f"  ({iflow_wrk.write_json(f'iflow-rfid-{backend}', data)})")
 
 
 if __name__ == "__main__":
