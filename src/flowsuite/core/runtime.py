@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from starlette.concurrency import run_in_threadpool
 
 from flowsuite.core.db import Database
 from flowsuite.core.secrets import ServerSecret
 from flowsuite.settings import Settings
 from flowsuite.tenancy.service import LastUseTracker
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -19,6 +25,19 @@ class Runtime:
 
     def __post_init__(self) -> None:
         self.last_use = LastUseTracker(self.settings.last_used_resolution_seconds)
+
+    async def call_database(self, work: Callable[..., T], *args: Any, writes: bool) -> T:
+        """Runs `work(*args)`, which talks to the database: `writes` to a server database on a worker
+        thread, everything else on the event loop.
+
+        For a face whose writes are a few prepared statements: such a write to PostgreSQL mostly waits on
+        round trips and its commit, and on threads those waits overlap (measured with bench/: iFlow's RFID
+        scans 460 -> 762 req/s). Reads, all SQLite work (microseconds, in process) and ORM-heavy writes
+        keep the CPU busy instead, and measured slower on threads.
+        """
+        if writes and self.db.dialect_name != "sqlite":
+            return await run_in_threadpool(work, *args)
+        return work(*args)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Runtime:

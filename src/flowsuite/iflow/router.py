@@ -277,7 +277,8 @@ def make_handler(endpoint: Endpoint) -> Callable[[Request], Any]:
             presented = presented_credential(endpoint, request.headers, form, language)
         except _Refused as refused:
             return refused.response
-        return serve(runtime, endpoint, form, presented, caller_of(request), language)
+        call = (runtime, endpoint, form, presented, caller_of(request), language)
+        return await runtime.call_database(serve, *call, writes=endpoint.writes)
 
     handle.__name__ = endpoint.action
     return handle

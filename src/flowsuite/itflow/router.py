@@ -182,8 +182,9 @@ def make_handler(endpoint: Endpoint) -> Any:
         if presented is None:
             return Response(status_code=401, media_type="application/json")
         call = Call(endpoint, query, body, str(presented), caller_of(request), request.url.path)
-        # The database work runs on the event loop, without a thread hop: measured with bench/, worker
-        # threads made every endpoint slower on SQLite and PostgreSQL alike on this 2-core machine.
+        # On the event loop, even ITFlow's writes to PostgreSQL: they go through the ORM session, which
+        # keeps the CPU busy rather than waiting, and worker threads measured slower with bench/
+        # (tickets/create 642 -> 445 req/s) where iFlow's prepared-statement writes gain (see call_database).
         return serve(runtime, call)
 
     handle.__name__ = f"{endpoint.module}_{endpoint.function}"
