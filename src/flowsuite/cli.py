@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -95,6 +95,18 @@ def _status(revoked: bool) -> str:
     return "revoked" if revoked else "active"
 
 
+def _company_table(
+    company: str, columns: Sequence[str], rows: Callable[[Session, int], Iterable[Sequence[str]]]
+) -> None:
+    """Prints `rows(session, company_id)` of the named company as a table with `columns`."""
+    runtime = _runtime()
+    table = Table(*columns)
+    with _session(runtime) as session:
+        for row in rows(session, tenancy.company_by_name(session, company).id):
+            table.add_row(*row)
+    console.print(table)
+
+
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply every pending migration."""
@@ -107,13 +119,9 @@ def company_create(
     name: str, timezone: Annotated[str, typer.Option(help="IANA time zone")] = tenancy.DEFAULT_TIMEZONE
 ) -> None:
     """Create a company."""
-    runtime = _runtime()
-    try:
-        with runtime.db.transaction(write=True) as session:
-            company = tenancy.create_company(session, name, timezone)
-            console.print(f"created company [bold]{company.name}[/bold] (id {company.id}, {company.timezone})")
-    except DomainError as error:
-        raise _fail(str(error)) from error
+    with _session(_runtime(), write=True) as session:
+        company = tenancy.create_company(session, name, timezone)
+        console.print(f"created company [bold]{company.name}[/bold] (id {company.id}, {company.timezone})")
 
 
 @company_app.command("list")
@@ -140,14 +148,11 @@ def itflow_key_create(
 
     runtime = _runtime()
     expires_on = _parse_date(expires)
-    try:
-        with runtime.db.transaction(write=True) as session:
-            owner = tenancy.company_by_name(session, company)
-            issued = create_key(
-                session, runtime.secret, company_id=owner.id, name=name, client_id=client_id, expires_on=expires_on
-            )
-    except DomainError as error:
-        raise _fail(str(error)) from error
+    with _session(runtime, write=True) as session:
+        owner = tenancy.company_by_name(session, company)
+        issued = create_key(
+            session, runtime.secret, company_id=owner.id, name=name, client_id=client_id, expires_on=expires_on
+        )
     if as_json:
         print(json.dumps({"id": issued.id, "api_key": issued.api_key, "decrypt_password": issued.decrypt_password}))
         return
@@ -165,24 +170,23 @@ def itflow_key_list(company: Annotated[str, typer.Option(help="company name")]) 
     """List a company's ITFlow keys (secrets are never shown)."""
     from flowsuite.itflow.keys import list_keys
 
-    runtime = _runtime()
-    table = Table("id", "name", "scope", "key", "expires", "status", "last used (UTC)")
-    try:
-        with runtime.db.transaction() as session:
-            owner = tenancy.company_by_name(session, company)
-            for key in list_keys(session, owner.id):
-                table.add_row(
-                    str(key.id),
-                    key.name,
-                    "all clients" if key.client_id is None else f"client {key.client_id}",
-                    f"************{key.hint}",
-                    str(key.expires_on or "never"),
-                    "revoked" if key.revoked else "active",
-                    str(key.last_used_at or "never"),
-                )
-    except DomainError as error:
-        raise _fail(str(error)) from error
-    console.print(table)
+    columns = ("id", "name", "scope", "key", "expires", "status", "last used (UTC)")
+    _company_table(
+        company,
+        columns,
+        lambda session, company_id: (
+            (
+                str(key.id),
+                key.name,
+                "all clients" if key.client_id is None else f"client {key.client_id}",
+                f"************{key.hint}",
+                str(key.expires_on or "never"),
+                _status(key.revoked),
+                str(key.last_used_at or "never"),
+            )
+            for key in list_keys(session, company_id)
+        ),
+    )
 
 
 @itflow_key_app.command("revoke")
@@ -213,19 +217,20 @@ def iflow_key_list(company: Annotated[str, typer.Option(help="company name")]) -
     """List a company's iFlow API keys (secrets are never shown)."""
     from flowsuite.iflow.keys import KEY_FACE
 
-    runtime = _runtime()
-    table = Table("id", "name", "key", "status", "last used (UTC)")
-    with _session(runtime) as session:
-        owner = tenancy.company_by_name(session, company)
-        for key in tenancy.list_credentials(session, owner.id, KEY_FACE):
-            table.add_row(
+    _company_table(
+        company,
+        ("id", "name", "key", "status", "last used (UTC)"),
+        lambda session, company_id: (
+            (
                 str(key.id),
                 key.name,
                 f"************{key.secret_hint}",
                 _status(key.revoked_at is not None),
                 str(key.last_used_at or "never"),
             )
-    console.print(table)
+            for key in tenancy.list_credentials(session, company_id, KEY_FACE)
+        ),
+    )
 
 
 @iflow_key_app.command("revoke")
@@ -261,19 +266,14 @@ def iflow_token_list(company: Annotated[str, typer.Option(help="company name")])
     """List a company's iFlow access tokens (secrets are never shown)."""
     from flowsuite.iflow.keys import list_tokens
 
-    runtime = _runtime()
-    table = Table("id", "label", "administrator", "token", "status")
-    with _session(runtime) as session:
-        owner = tenancy.company_by_name(session, company)
-        for token in list_tokens(session, owner.id):
-            table.add_row(
-                str(token.id),
-                token.label,
-                token.administrator_name,
-                f"************{token.hint}",
-                _status(token.revoked),
-            )
-    console.print(table)
+    _company_table(
+        company,
+        ("id", "label", "administrator", "token", "status"),
+        lambda session, company_id: (
+            (str(token.id), token.label, token.administrator_name, f"************{token.hint}", _status(token.revoked))
+            for token in list_tokens(session, company_id)
+        ),
+    )
 
 
 @iflow_token_app.command("revoke")
@@ -337,12 +337,13 @@ def iflow_free_day_list(
     """List a company's free days (national holidays come from the holidays library, not this list)."""
     from flowsuite.iflow.services.company import list_free_days
 
-    runtime = _runtime()
-    table = Table("date", "name")
-    with _session(runtime) as session:
-        for free_day in list_free_days(session, tenancy.company_by_name(session, company).id, year):
-            table.add_row(free_day.day.isoformat(), free_day.name)
-    console.print(table)
+    _company_table(
+        company,
+        ("date", "name"),
+        lambda session, company_id: (
+            (free_day.day.isoformat(), free_day.name) for free_day in list_free_days(session, company_id, year)
+        ),
+    )
 
 
 @iflow_free_day_app.command("remove")
@@ -382,13 +383,14 @@ def iflow_device_list(company: Annotated[str, typer.Option(help="company name")]
     """List a company's RFID terminals (serials are never shown)."""
     from flowsuite.iflow.keys import list_devices
 
-    runtime = _runtime()
-    table = Table("id", "name", "serial", "status")
-    with _session(runtime) as session:
-        owner = tenancy.company_by_name(session, company)
-        for device in list_devices(session, owner.id):
-            table.add_row(str(device.id), device.name, f"********{device.hint}", _status(device.revoked))
-    console.print(table)
+    _company_table(
+        company,
+        ("id", "name", "serial", "status"),
+        lambda session, company_id: (
+            (str(device.id), device.name, f"********{device.hint}", _status(device.revoked))
+            for device in list_devices(session, company_id)
+        ),
+    )
 
 
 @iflow_device_app.command("remove")
