@@ -182,6 +182,32 @@ def test_bad_events_list_every_failed_check(
     assert tenant.count(Event) == 0
 
 
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en_US", "event_type: this event type adds hours, so give date with start_time and end_time"),
+        ("ro_RO", "event_type: acest tip de eveniment adaugă ore, deci trimiteți date cu start_time și end_time"),
+    ],
+)
+def test_overtime_over_whole_days_is_refused(
+    tenant: IFlowTenant, http: httpx.Client, language: str, message: str
+) -> None:
+    user_id = tenant.new_user(http)
+    reply = tenant.post(
+        http,
+        "events/add_event",
+        api_language=language,
+        user_id=user_id,
+        event_type="overtime",
+        start_date="2026-12-05",
+        end_date="2026-12-06",
+    )
+    assert reply.json()["api_reply"]["error"] == [
+        {"field_name": "event_type", "check_name": "hours_needed", "message": message}
+    ]
+    assert tenant.count(Event) == 0
+
+
 def test_approve_status_messages_in_romanian(tenant: IFlowTenant, http: httpx.Client) -> None:
     reply = tenant.post(http, "events/set_approve_status", api_language="ro_RO", event_id="424242", approve_status="ok")
     assert reply.json()["api_reply"]["error"] == [

@@ -278,6 +278,26 @@ def test_bearer_report_defaults_to_the_current_month(tenant: IFlowTenant, http: 
     assert user["days"][today.isoformat()]["regular"] == 2.0
 
 
+def test_bearer_report_without_totals_gives_regular_overtime_and_total(tenant: IFlowTenant, http: httpx.Client) -> None:
+    user_id = tenant.new_user(http)
+    plan(tenant, http, user_id, "2026-12-01", "08:00-12:00")
+    add_event(
+        tenant,
+        http,
+        user_id,
+        event_type="overtime",
+        date="2026-12-01",
+        start_time="12:00",
+        end_time="13:30",
+        approve_status="approved",
+    )
+    body = api_reply(tenant.post_bearer(http, "users/get_work_schedule", year="2026", month="12"))
+    [user] = body["users"]
+    assert list(user["totals"].items()) == [("regular", 4.0), ("overtime", 1.5), ("total", 5.5)]
+    blank = api_reply(tenant.post_bearer(http, "users/get_work_schedule", year="2026", month="12", totals=" , "))
+    assert blank["error"] == [{"field_name": "totals", "check_name": "required", "message": "totals is required"}]
+
+
 def test_bearer_report_of_a_given_month_by_post(tenant: IFlowTenant, http: httpx.Client) -> None:
     user_id = tenant.new_user(http)
     plan(tenant, http, user_id, "2026-04-12", "08:00-12:00")  # Orthodox Easter Sunday 2026

@@ -526,6 +526,22 @@ def test_activity_events_each_filter(tenant: IFlowTenant, http: httpx.Client, ac
     assert event_ids(tenant, http, teams="Sales", status="approved", **window) == [activity["ana_sick"]]
 
 
+def test_paid_leave_counts_working_days_and_sick_leave_calendar_days(tenant: IFlowTenant, http: httpx.Client) -> None:
+    # Mon 23 Nov - Fri 4 Dec 2026: ten weekdays, less St Andrew's Day (30 Nov), the National Day (1 Dec) and a
+    # company free day (4 Dec); the same fortnight of sick leave is twelve calendar days.
+    with tenant.server.db.transaction(write=True) as session:
+        session.add(FreeDay(company_id=tenant.company_id, day=dt.date(2026, 12, 4), name="Company day"))
+    ana = tenant.new_user(http, "Ana")
+    paid = add_event(tenant, http, ana, event_type="paid_leave", start_date="2026-11-23", end_date="2026-12-04")
+    weekend = add_event(tenant, http, ana, event_type="paid_leave", start_date="2026-12-05", end_date="2026-12-06")
+    sick = sick_leave(tenant, http, ana, "2026-11-23", "2026-12-04")
+    hours = add_event(
+        tenant, http, ana, event_type="paid_leave", date="2026-12-12", start_time="09:00", end_time="11:00"
+    )
+    days = {item["event_id"]: item["event_meta"]["days"] for item in statuses(tenant, http, ACTIVITY)}
+    assert days == {paid: 7, weekend: 0, sick: 12, hours: 1}
+
+
 @pytest.mark.parametrize(
     ("fields", "expected"),
     [

@@ -8,7 +8,7 @@ subtraction and both daylight-saving nights come out right without special cases
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -56,6 +56,17 @@ def utc_minute(moment: datetime, zone: ZoneInfo) -> int:
 def national_holidays(year: int) -> frozenset[date]:
     """Return Romania's legal holidays of `year` (Orthodox Easter and Rusalii included), from `holidays`."""
     return frozenset(holidays.country_holidays("RO", years=year))
+
+
+def is_working_day(day: date, company_free_days: Collection[date] = ()) -> bool:
+    """Monday to Friday, and neither a national holiday nor one of the company's free days."""
+    return day.weekday() < 5 and day not in company_free_days and day not in national_holidays(day.year)
+
+
+def working_days(first: date, last: date, company_free_days: Collection[date] = ()) -> int:
+    """Return how many working days (see is_working_day) `first`..`last` holds, both included."""
+    count = (last - first).days + 1
+    return sum(1 for offset in range(count) if is_working_day(first + timedelta(days=offset), company_free_days))
 
 
 @dataclass(frozen=True, slots=True)

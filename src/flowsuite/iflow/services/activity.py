@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,14 +11,18 @@ from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import Session
 
 from flowsuite.iflow import fields
+from flowsuite.iflow.calendar import working_days
 from flowsuite.iflow.context import IFlowContext
 from flowsuite.iflow.errors import BareReply, Checks
 from flowsuite.iflow.fields import Form
 from flowsuite.iflow.messages import DEFAULT_LANGUAGE, STATUS_TEXTS
-from flowsuite.iflow.models import APPROVE_STATUSES, Employee, Event, EventType, Team
+from flowsuite.iflow.models import APPROVE_STATUSES, Employee, Event, EventType, FreeDay, Team
 
 # Wire dates of the event objects: the vendor's dd/mm/YYYY.
 WIRE_DATE = "%d/%m/%Y"
+# Event types whose whole-day `days` count working days, as Romanian law counts paid annual leave; every other
+# event counts calendar days, as a medical certificate does (ours: the vendor only shows `"days": 1`).
+WORKING_DAY_TYPES = frozenset({"paid_leave"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,11 +113,43 @@ def consecutive_days_position(first: dt.date, last: dt.date, day: dt.date) -> st
     return "end" if day == last else "middle"
 
 
+def _counts_working_days(row: Row[Any]) -> bool:
+    return row.code in WORKING_DAY_TYPES and row.start_time is None
+
+
+@dataclass(frozen=True, slots=True)
+class EventDays:
+    """Counts the `days` of an event's meta (see WORKING_DAY_TYPES), knowing the company's free days."""
+
+    company_free_days: Collection[dt.date] = frozenset()
+
+    def of(self, row: Row[Any]) -> int:
+        first, last = row.start_date, row.end_date
+        if _counts_working_days(row):
+            return working_days(first, last, self.company_free_days)
+        return int((last - first).days) + 1
+
+
+def event_days(session: Session, ctx: IFlowContext, rows: Iterable[Row[Any]]) -> EventDays:
+    """The counter for `rows`: the company free days their working-day events span, read in one query (and
+    none when no event counts working days)."""
+    spans = [(row.start_date, row.end_date) for row in rows if _counts_working_days(row)]
+    if not spans:
+        return EventDays()
+    first, last = min(first for first, _ in spans), max(last for _, last in spans)
+    free = session.scalars(
+        select(FreeDay.day).where(FreeDay.company_id == ctx.company_id, FreeDay.day.between(first, last))
+    )
+    return EventDays(frozenset(free))
+
+
 def _optional_id(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def event_object(row: Row[Any], language: str, placement: tuple[int, dt.date] | None = None) -> dict[str, object]:
+def event_object(
+    row: Row[Any], language: str, days: EventDays, placement: tuple[int, dt.date] | None = None
+) -> dict[str, object]:
     """The vendor's event object, keys in the seed's order; `placement` (position, day) adds the two
     day-relative keys of the status endpoints."""
     first, last = row.start_date, row.end_date
@@ -135,7 +171,7 @@ def event_object(row: Row[Any], language: str, placement: tuple[int, dt.date] | 
     item["other_leave_type_name"] = row.other_leave_type_name
     item["event_meta"] = {
         "user_id": user_id,
-        "days": (last - first).days + 1,
+        "days": days.of(row),
         "start_date": first.strftime(WIRE_DATE),
         "end_date": last.strftime(WIRE_DATE),
         "reason_message": row.reason_message or "",
@@ -143,10 +179,10 @@ def event_object(row: Row[Any], language: str, placement: tuple[int, dt.date] | 
     return item
 
 
-def _activity_object(row: Row[Any], language: str) -> dict[str, object]:
+def _activity_object(row: Row[Any], language: str, days: EventDays) -> dict[str, object]:
     """An event of the activity list: the event object plus who, which type id and, for a time-interval
     event, its local times (ours: the vendor documents no keys for this endpoint)."""
-    item = event_object(row, language)
+    item = event_object(row, language, days)
     meta = item.pop("event_meta")
     item["event_type_id"] = str(row.event_type_id)
     item["full_name"] = row.full_name
@@ -203,4 +239,6 @@ def get_activity_events(session: Session, ctx: IFlowContext, form: Form) -> Bare
     """The company's events matching every filter given, oldest first per employee."""
     filters = read_filters(form)
     language = asked_language(form)
-    return BareReply([_activity_object(row, language) for row in event_rows(session, ctx, filters=filters)])
+    rows = event_rows(session, ctx, filters=filters)
+    days = event_days(session, ctx, rows)
+    return BareReply([_activity_object(row, language, days) for row in rows])

@@ -47,6 +47,7 @@ def _when(form: Form, checks: Checks) -> tuple[dt.date, dt.date, dt.time | None,
 
 
 def add_event(session: Session, ctx: IFlowContext, form: Form) -> Reply:
+    """A new event; one whose type adds hours (overtime) must be a time interval."""
     checks = Checks()
     employee = required_employee(session, ctx, form, checks)
     event_type = _event_type(session, ctx, form, checks)
@@ -54,6 +55,9 @@ def add_event(session: Session, ctx: IFlowContext, form: Form) -> Reply:
     status = fields.choice(form, "approve_status", checks, APPROVE_STATUSES) or "waiting"
     other_leave_type_name = fields.text(form, "other_leave_type_name", checks) or None
     reason_message = fields.text(form, "reason_message", checks, max_length=2000) or ""
+    if event_type is not None and event_type.effect == "add" and when is not None and when[2] is None:
+        # Whole days of overtime would have no hours to add: the report could only list them.
+        checks.fail("event_type", "hours_needed")
     checks.raise_if_any()
     assert employee is not None and event_type is not None and when is not None
 

@@ -7,8 +7,8 @@ the number of employees, then handed to the pure totals engine (`flowsuite.iflow
   between them and counts for nothing; no other break rule applies.
 - Events: only those whose approval counts (`COUNTING_STATUSES`) are read. Their type's effect decides what
   they do: `add` (overtime) adds its time interval, `subtract` (leaves) removes its time interval or whole
-  days, `none` (delegation) changes nothing. An `add` event over whole days has no hours to add and is only
-  listed on its days.
+  days, `none` (delegation) changes nothing. An `add` event is always a time interval (events.add_event refuses
+  whole days of it).
 - `days` has one entry per day with regular or overtime minutes or a counting event, in date order.
 """
 
@@ -85,13 +85,18 @@ def _month(form: Form, checks: Checks, default: int | None) -> int | None:
     return int(value)
 
 
-def _totals(form: Form, checks: Checks) -> tuple[str, ...] | None:
+# What the Bearer report gives when no `totals` is asked for (ours): the month's three headline figures.
+DEFAULT_TOTALS = ("regular", "overtime", "total")
+
+
+def _totals(form: Form, checks: Checks, default: tuple[str, ...] | None) -> tuple[str, ...] | None:
     """The comma-separated total names; blanks around names and empty items (a trailing comma) are ignored."""
-    value = fields.text(form, "totals", checks, required=True, max_length=2000)
-    names = [name.strip() for name in (value or "").split(",") if name.strip()]
-    if value and not names:
-        checks.fail("totals", "required")
+    value = fields.text(form, "totals", checks, required=default is None, max_length=2000)
+    if not value:
+        return default
+    names = [name.strip() for name in value.split(",") if name.strip()]
     if not names:
+        checks.fail("totals", "required")
         return None
     try:
         return check_totals(names)
@@ -101,11 +106,12 @@ def _totals(form: Form, checks: Checks) -> tuple[str, ...] | None:
 
 
 def read_request(form: Form, today: dt.date | None) -> ReportRequest:
-    """The report's year, month and totals, every failed check listed; `today` gives the defaults if any."""
+    """The report's year, month and totals, every failed check listed; `today` gives the defaults if any
+    (the current month and DEFAULT_TOTALS)."""
     checks = Checks()
     year = _year(form, checks, today.year if today else None)
     month = _month(form, checks, today.month if today else None)
-    totals = _totals(form, checks)
+    totals = _totals(form, checks, DEFAULT_TOTALS if today else None)
     checks.raise_if_any()
     assert year is not None and month is not None and totals is not None
     return ReportRequest(year, month, totals)
@@ -346,5 +352,6 @@ def get_work_schedule(session: Session, ctx: IFlowContext, form: Form) -> Reply:
 
 
 def get_work_schedule_defaulted(session: Session, ctx: IFlowContext, form: Form) -> Reply:
-    """users/get_work_schedule: `year` and `month` default to the current ones in the company's time zone."""
+    """users/get_work_schedule: `year` and `month` default to the current ones in the company's time zone,
+    `totals` to DEFAULT_TOTALS."""
     return _respond(session, ctx, form, defaults=True)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from flowsuite.core.db import utc_now
 from flowsuite.iflow import fields
-from flowsuite.iflow.calendar import national_holidays
+from flowsuite.iflow.calendar import is_working_day
 from flowsuite.iflow.context import IFlowContext
 from flowsuite.iflow.errors import BareReply, Checks
 from flowsuite.iflow.fields import Form
@@ -31,7 +31,14 @@ from flowsuite.iflow.models import (
     LiveAttendanceInterval,
     WorkScheduleInterval,
 )
-from flowsuite.iflow.services.activity import asked_language, event_object, event_rows, event_type_name
+from flowsuite.iflow.services.activity import (
+    EventDays,
+    asked_language,
+    event_days,
+    event_object,
+    event_rows,
+    event_type_name,
+)
 from flowsuite.iflow.services.employees import company_zone
 from flowsuite.iflow.services.schedule import plan_instants
 
@@ -119,7 +126,7 @@ def next_work_day(after: dt.date, company_free_days: Iterable[dt.date]) -> dt.da
     day = after
     for _ in range(LOOKAHEAD_DAYS):
         day += dt.timedelta(days=1)
-        if day.weekday() < 5 and day not in free and day not in national_holidays(day.year):
+        if is_working_day(day, free):
             return day
     return day
 
@@ -290,6 +297,7 @@ def _employee_object(
     asked: Asked,
     live: bool,
     language: str,
+    days: EventDays,
 ) -> dict[str, object]:
     key, at_work = _status_key(situation, asked, live)
     item: dict[str, object] = {
@@ -302,7 +310,7 @@ def _employee_object(
     }
     if situation.events:
         item["events"] = [
-            event_object(row, language, placement=(position, asked.day))
+            event_object(row, language, days, placement=(position, asked.day))
             for position, row in enumerate(situation.events)
         ]
     if live and situation.live:
@@ -322,10 +330,11 @@ def status_on(session: Session, ctx: IFlowContext, form: Form, asked: Asked) -> 
     language = asked_language(form)
     live = _attendance_type(form) == "live_attendance" and asked.now is not None
     situations = _situations(session, ctx, asked, live)
+    days = event_days(session, ctx, (row for situation in situations.values() for row in situation.events))
     empty = Situation()
     return BareReply(
         [
-            _employee_object(employee, situations.get(employee.id, empty), asked, live, language)
+            _employee_object(employee, situations.get(employee.id, empty), asked, live, language, days)
             for employee in _employees(session, ctx, asked.day)
         ]
     )
