@@ -14,35 +14,13 @@ from typing import Any, ClassVar
 import httpx
 import pytest
 
+from tests.itflow import wire
 from tests.itflow.factories import Tenant, new_tenant
 
-NO_RESOURCE = {
-    "success": "False",
-    "message": "No resource (for this client and company) with the specified parameter(s).",
-}
-CREATE_FAILED = {
-    "success": "False",
-    "message": (
-        "Auth success but insert query failed, ensure ALL required variables are provided (and aren't "
-        "duplicates where applicable) and database schema is up-to-date. Turn on error logging and look "
-        "for 'undefined index'."
-    ),
-}
-UPDATE_FAILED = {
-    "success": "False",
-    "message": (
-        "Auth success but update query failed/returned no results. Ensure ALL required variables are "
-        "provided and database schema is up-to-date. Most likely cause: non-existent module ID (i.e. bad "
-        "contact ID/ticket ID/etc) or no rows changed."
-    ),
-}
-DELETE_FAILED = {
-    "success": "False",
-    "message": (
-        "Auth success but delete query failed. Ensure ALL required variables are provided and database "
-        "schema is up-to-date. Most likely cause: asset/client/company ID mismatch."
-    ),
-}
+NO_RESOURCE = {"success": "False", "message": wire.NO_RESOURCE}
+CREATE_FAILED = {"success": "False", "message": wire.CREATE_FAILED}
+UPDATE_FAILED = {"success": "False", "message": wire.UPDATE_FAILED}
+DELETE_FAILED = {"success": "False", "message": wire.DELETE_FAILED}
 UPDATED = {"success": "True", "count": 1}
 DELETED = {"success": "True", "count": 1}
 DATETIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")

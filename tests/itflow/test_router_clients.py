@@ -5,8 +5,7 @@ from __future__ import annotations
 import httpx
 
 from tests.itflow.factories import Tenant
-
-NO_RESOURCE = "No resource (for this client and company) with the specified parameter(s)."
+from tests.itflow.wire import NO_RESOURCE
 
 
 def test_read_returns_string_values_in_the_original_envelope(http: httpx.Client, tenant: Tenant) -> None:
