@@ -76,7 +76,9 @@ def fresh_database(backend: str, workdir: Path) -> Iterator[str]:
         yield from _postgres_database()
 
 
-def _start_server(database_url: str, workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(
+    database_url: str, workdir: Path, settings: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     env = {
         **os.environ,
@@ -84,6 +86,9 @@ def _start_server(database_url: str, workdir: Path) -> tuple[subprocess.Popen[by
         "FLOWSUITE_SECRET_KEY": SECRET,
         "FLOWSUITE_LOG_LEVEL": "warning",
         "FLOWSUITE_MAX_BODY_BYTES": "65536",
+        # Every failed authentication audited, so that tests of it do not depend on the ones before.
+        "FLOWSUITE_FAILED_AUTH_AUDIT_SECONDS": "0",
+        **(settings or {}),
     }
     with open(workdir / "server.log", "wb") as log:
         process = subprocess.Popen(
@@ -115,7 +120,7 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     database_url = next(urls)
     try:
         upgrade(database_url)
-        process, base_url = _start_server(database_url, workdir)
+        process, base_url = start_server(database_url, workdir)
         db = Database(database_url)
         try:
             yield LiveServer(backend, base_url, database_url, db, ServerSecret(SECRET.encode()))
@@ -144,7 +149,7 @@ def twin_url(server: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> It
     several workers does.)
     """
     workdir: Path = tmp_path_factory.mktemp(f"twin-{server.backend}")
-    process, base_url = _start_server(server.database_url, workdir)
+    process, base_url = start_server(server.database_url, workdir)
     try:
         yield base_url
     finally:

@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     max_page_size: int = 10_000
     # How often (seconds) a credential's last-used time is written; reads must not write every time.
     last_used_resolution_seconds: int = 60
+    # Failed authentications are audited at most once per window per face and address, the next row counting
+    # the ones in between: a flood of bad keys must not become a flood of writes. 0 audits every attempt.
+    failed_auth_audit_seconds: int = 60
     log_level: str = "info"
 
 

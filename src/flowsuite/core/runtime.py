@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from flowsuite.core.db import Database
 from flowsuite.core.secrets import ServerSecret
 from flowsuite.settings import Settings
-from flowsuite.tenancy.service import LastUseTracker
+from flowsuite.tenancy.service import FailedAuthLog, LastUseTracker
 
 T = TypeVar("T")
 
@@ -22,9 +22,11 @@ class Runtime:
     db: Database
     secret: ServerSecret
     last_use: LastUseTracker = field(init=False)
+    failed_auth: FailedAuthLog = field(init=False)
 
     def __post_init__(self) -> None:
         self.last_use = LastUseTracker(self.settings.last_used_resolution_seconds)
+        self.failed_auth = FailedAuthLog(self.settings.failed_auth_audit_seconds)
 
     async def call_database(self, work: Callable[..., T], *args: Any, writes: bool) -> T:
         """Runs `work(*args)`, which talks to the database: `writes` to a server database on a worker

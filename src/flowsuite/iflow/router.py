@@ -211,10 +211,8 @@ def _authenticate(runtime: Runtime, session: Session, presented: Presented) -> I
 
 
 def _key_rejected(runtime: Runtime, presented: Presented, caller: Caller, path: str, language: str) -> Response:
-    with runtime.db.transaction(write=True) as session:
-        record_audit(
-            session, face="iflow", action="auth_failed", caller=caller, description=f"Invalid {presented.kind} ({path})"
-        )
+    description = f"Invalid {presented.kind} ({path})"
+    runtime.failed_auth.record(runtime.db, face="iflow", caller=caller, description=description)
     if presented.kind in ("token", "device"):
         return json_response({"error": KEY_IS_INVALID}, 401)
     return validator_reply([FieldError("api_key", "valid_key")], language)

@@ -27,7 +27,7 @@ from flowsuite.itflow.errors import OperationFailed, Refused
 from flowsuite.itflow.keys import authenticate
 from flowsuite.itflow.params import Params, to_integer
 from flowsuite.itflow.resources import Page
-from flowsuite.tenancy.service import Caller, record_audit
+from flowsuite.tenancy.service import Caller
 
 log = logging.getLogger("flowsuite.itflow")
 
@@ -100,14 +100,8 @@ def render(endpoint: Endpoint, result: Any) -> Response:
 
 
 def audit_failed_key(runtime: Runtime, caller: Caller, path: str) -> None:
-    with runtime.db.transaction(write=True) as session:
-        record_audit(
-            session,
-            face="itflow",
-            action="auth_failed",
-            caller=caller,
-            description=f"Incorrect or expired key (endpoint: {path})",
-        )
+    description = f"Incorrect or expired key (endpoint: {path})"
+    runtime.failed_auth.record(runtime.db, face="itflow", caller=caller, description=description)
 
 
 class _KeyRejected(Exception):

@@ -194,6 +194,46 @@ class LastUseTracker:
             )
 
 
+@dataclass(slots=True)
+class _Throttled:
+    written_at: float
+    unwritten: int = 0
+
+
+class FailedAuthLog:
+    """Audits failed authentications, at most one row per `window` seconds per (face, address) per process.
+
+    The failures in between are counted, and the next row written for that face and address says how many
+    there were, so the log still tells a probe from a flood without one write per request. At most
+    `max_addresses` addresses are remembered; past that the quiet ones are forgotten first.
+    """
+
+    def __init__(self, window: float, max_addresses: int = 10_000) -> None:
+        self.window = window
+        self.max_addresses = max_addresses
+        self._seen: dict[tuple[str, str | None], _Throttled] = {}
+
+    def record(self, db: Database, *, face: str, caller: Caller, description: str) -> None:
+        key = (face, caller.ip)
+        now = time.monotonic()
+        seen = self._seen.pop(key, None)
+        if seen is not None and now - seen.written_at < self.window:
+            seen.unwritten += 1
+            self._seen[key] = seen  # re-inserted last: the most recently active address is forgotten last
+            return
+        if seen is not None and seen.unwritten:
+            description += f" (and {seen.unwritten} more from this address since the previous entry)"
+        self._remember(key, now)
+        with db.transaction(write=True) as session:
+            record_audit(session, face=face, action="auth_failed", caller=caller, description=description)
+
+    def _remember(self, key: tuple[str, str | None], now: float) -> None:
+        if len(self._seen) >= self.max_addresses:
+            for stale in list(self._seen)[: len(self._seen) // 2]:
+                del self._seen[stale]
+        self._seen[key] = _Throttled(now)
+
+
 def record_audit(
     session: Session,
     *,
