@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from flowsuite import __version__
+from flowsuite.admin.router import mount as mount_admin
 from flowsuite.core import health
 from flowsuite.core.asgi import DirectPaths
 from flowsuite.core.runtime import Runtime
@@ -23,6 +24,7 @@ flowsuite speaks three business APIs wire-compatibly on one database.
 
 * **iFlow API V2** under `/api/api_v2/...`: form bodies in, the `{"api_reply": ...}` envelope out.
 * **ITFlow API v1** under `/api/v1/<module>/<function>.php`, and the legacy `/api.php`.
+* The **admin console** for people, at `/admin/` (not part of this API description).
 
 Every ITFlow reply uses the original's envelope: `success` is the *string* `"True"`/`"False"`,
 row values are strings or `null`, reads carry an integer `count`, creates a string `"1"`.
@@ -45,4 +47,5 @@ def create_app(settings: Settings | None = None) -> DirectPaths:
     app.include_router(build_itflow_router())
     app.include_router(itflow_legacy_router)
     app.include_router(build_iflow_router())
+    mount_admin(app)
     return DirectPaths(app, {**itflow_handlers(), **iflow_handlers()})

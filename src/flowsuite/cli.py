@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import json
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,6 +41,8 @@ app.add_typer(iflow_app, name="iflow")
 iflow_app.add_typer(iflow_key_app, name="key")
 iflow_app.add_typer(iflow_token_app, name="token")
 iflow_app.add_typer(iflow_device_app, name="device")
+admin_app = typer.Typer(help="The admin web console (/admin/).", no_args_is_help=True)
+app.add_typer(admin_app, name="admin")
 iflow_free_day_app = typer.Typer(help="iFlow company free days (counted like national holidays).", no_args_is_help=True)
 iflow_app.add_typer(iflow_free_day_app, name="free-day")
 
@@ -434,6 +437,57 @@ def iflow_import_employees(
         console.print(f"[red]line {outcome.line}: rejected:[/red] {'; '.join(outcome.messages)}")
     console.print(
         f"created {summary.count('created')}, updated {summary.count('updated')}, rejected {summary.count('rejected')}"
+    )
+
+
+@admin_app.command("create-user")
+def admin_create_user(
+    company: Annotated[str, typer.Option(help="company name")],
+    email: Annotated[str, typer.Option(help="the address the person signs in with")],
+    name: Annotated[str, typer.Option(help="the person's name")] = "",
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="read the password from standard input instead of making one")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON only")] = False,
+) -> None:
+    """Create a console user of a company; prints the new password once (unless it came on stdin)."""
+    from flowsuite.admin.services.accounts import create_user
+
+    given = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    runtime = _runtime()
+    with _session(runtime, write=True) as session:
+        owner = tenancy.company_by_name(session, company)
+        user, password = create_user(session, company_id=owner.id, email=email, name=name, password=given)
+    heading = f"Console user [bold]{user.email}[/bold] (id {user.id}) for {company}: sign in at /admin/"
+    if given is not None:
+        if as_json:
+            print(json.dumps({"id": user.id, "email": user.email}))
+        else:
+            console.print(heading)
+        return
+    _show_secret_once(
+        as_json, {"id": user.id, "email": user.email, "password": password}, heading, "password", password
+    )
+
+
+@admin_app.command("list-users")
+def admin_list_users(company: Annotated[str, typer.Option(help="company name")]) -> None:
+    """List a company's console users."""
+    from flowsuite.admin.services.accounts import list_users
+
+    _company_table(
+        company,
+        ("id", "e-mail", "name", "status", "last sign-in (UTC)"),
+        lambda session, company_id: (
+            (
+                str(user.id),
+                user.email,
+                user.name,
+                "active" if user.is_active else "disabled",
+                str(user.last_sign_in_at or "never"),
+            )
+            for user in list_users(session, company_id)
+        ),
     )
 
 
