@@ -115,11 +115,40 @@ def test_sign_in_is_keyboard_usable_and_labelled(server: LiveServer, browser: pl
     tenant = new_console_tenant(server)
     page = browser.new_page()
     page.goto(f"{server.base_url}/admin/sign-in")
-    page.keyboard.type(tenant.email)  # the address field has the focus
+    playwright.expect(page.get_by_label("E-mail address")).to_be_focused()
+    page.keyboard.type(tenant.email)
     page.keyboard.press("Tab")
     page.keyboard.type("wrong password")
     page.keyboard.press("Enter")
     playwright.expect(page.get_by_role("alert")).to_have_text("The e-mail address or the password is wrong.")
     playwright.expect(page.get_by_label("E-mail address")).to_have_value(tenant.email)
     playwright.expect(page.get_by_label("Password")).to_be_focused()
+    page.close()
+
+
+def test_timesheet_and_approving_a_leave(server: LiveServer, browser: playwright.Browser, shots: Path) -> None:
+    from tests.admin.test_iflow_pages import Payroll, _december
+
+    tenant = new_console_tenant(server)
+    with tenant.signed_in() as (http, _):
+        payroll = Payroll(tenant, http)
+        ana, _ = _december(payroll)
+        payroll.post(
+            "events/add_event",
+            user_id=ana,
+            event_type="paid_leave",
+            start_date="2026-12-21",
+            end_date="2026-12-23",
+            reason_message="Family trip",
+        )
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    _sign_in(page, tenant, "/admin/iflow/timesheet?period=2026-12")
+    playwright.expect(page.get_by_role("heading", name="Timesheet 2026-12")).to_be_visible()
+    page.screenshot(path=shots / "iflow-timesheet.png", full_page=True)
+    page.get_by_role("link", name="Ana").click()
+    page.get_by_role("button", name="Approve Paid Leave 2026-12-21 – 2026-12-23").click()
+    playwright.expect(page.get_by_role("status")).to_have_text("The event was updated.")
+    row = page.get_by_role("row").filter(has_text="Family trip")
+    playwright.expect(row.get_by_role("cell").nth(2)).to_have_text("approved")
+    page.screenshot(path=shots / "iflow-employee.png", full_page=True)
     page.close()

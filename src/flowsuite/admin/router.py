@@ -12,6 +12,7 @@ from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from flowsuite.admin.iflow_router import router as iflow_router
 from flowsuite.admin.services import keys
 from flowsuite.admin.services.accounts import Console, SignInThrottle, list_users, sign_in, sign_out
 from flowsuite.admin.web import (
@@ -352,3 +353,4 @@ def mount(app: FastAPI) -> None:
     app.state.admin_sign_in_throttle = SignInThrottle()
     install(app)
     app.include_router(router)
+    app.include_router(iflow_router)

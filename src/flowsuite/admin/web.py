@@ -67,7 +67,8 @@ def signed_in(request: Request) -> Console:
     with runtime.db.transaction() as session:
         console = current_console(session, runtime.secret, request.cookies.get(SESSION_COOKIE))
     if console is None:
-        raise SignInRequired(request.url.path)
+        query = request.url.query
+        raise SignInRequired(request.url.path + (f"?{query}" if query else ""))
     return console
 
 
