@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from flowsuite.admin.iflow_router import router as iflow_router
+from flowsuite.admin.itflow_router import router as itflow_router
 from flowsuite.admin.services import keys
 from flowsuite.admin.services.accounts import Console, SignInThrottle, list_users, sign_in, sign_out
 from flowsuite.admin.web import (
@@ -354,3 +355,4 @@ def mount(app: FastAPI) -> None:
     install(app)
     app.include_router(router)
     app.include_router(iflow_router)
+    app.include_router(itflow_router)

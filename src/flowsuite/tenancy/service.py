@@ -184,7 +184,9 @@ class LastUseTracker:
         self.resolution = resolution
         self._written: dict[int, float] = {}
 
-    def note(self, db: Database, credential_id: int) -> None:
+    def note(self, db: Database, credential_id: int | None) -> None:
+        if credential_id is None:  # a person in the console, not a credential
+            return
         now = time.monotonic()
         if now - self._written.get(credential_id, -self.resolution - 1) < self.resolution:
             return
