@@ -17,7 +17,6 @@ from typing import Any
 import orjson
 from fastapi import APIRouter
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -32,6 +31,7 @@ from flowsuite.cflow.errors import (
 )
 from flowsuite.cflow.keys import authenticate, company_name
 from flowsuite.cflow.services import records, workflows
+from flowsuite.core.db import ReadConnection
 from flowsuite.core.http import BodyTooLarge, caller_of, json_response, read_body
 from flowsuite.core.runtime import Runtime
 from flowsuite.core.wiretext import Connectable
@@ -70,7 +70,7 @@ class Call:
 
 
 Reply = bytes | object
-Serve = Callable[[Connectable | Session, Call], Reply]
+Serve = Callable[[Connectable, Call], Reply]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +87,7 @@ class Endpoint:
 # ---- the nine endpoints -------------------------------------------------------------------------------
 
 
-def get_connection(source: Connectable | Session, call: Call) -> Reply:
+def get_connection(source: Connectable, call: Call) -> Reply:
     return {
         "Status": "Connected",
         "UserName": call.ctx.username,
@@ -95,39 +95,39 @@ def get_connection(source: Connectable | Session, call: Call) -> Reply:
     }
 
 
-def get_workflows(source: Connectable | Session, call: Call) -> Reply:
+def get_workflows(source: Connectable, call: Call) -> Reply:
     startable = workflows.startable_workflows(source, call.ctx)
     return {"Workflows": [{"WorkflowDisplayName": display, "WorkflowName": name} for display, name in startable]}
 
 
-def _workflow(source: Connectable | Session, call: Call) -> workflows.Workflow:
+def _workflow(source: Connectable, call: Call) -> workflows.Workflow:
     return workflows.workflow_named(source, call.ctx.company_id, call.param("WorkflowName"))
 
 
-def get_process(source: Connectable | Session, call: Call) -> Reply:
+def get_process(source: Connectable, call: Call) -> Reply:
     return _workflow(source, call).process_json
 
 
-def get_status(source: Connectable | Session, call: Call) -> Reply:
+def get_status(source: Connectable, call: Call) -> Reply:
     stage, statuses = workflows.stage_statuses(_workflow(source, call), call.param("group_id"))
     return {"Status": [{"Group_ID": str(stage.id), "Field_Status": status} for status in statuses]}
 
 
-def _stage_checked(source: Connectable | Session, call: Call) -> workflows.Workflow:
+def _stage_checked(source: Connectable, call: Call) -> workflows.Workflow:
     workflow = _workflow(source, call)
     workflows.stage_statuses(workflow, call.param("group_id"))
     return workflow
 
 
-def get_process_fields_for_map(source: Connectable | Session, call: Call) -> Reply:
+def get_process_fields_for_map(source: Connectable, call: Call) -> Reply:
     return _stage_checked(source, call).process_fields_for_map_json
 
 
-def get_fieldsets(source: Connectable | Session, call: Call) -> Reply:
+def get_fieldsets(source: Connectable, call: Call) -> Reply:
     return _workflow(source, call).fieldsets_json
 
 
-def get_process_fieldsets(source: Connectable | Session, call: Call) -> Reply:
+def get_process_fieldsets(source: Connectable, call: Call) -> Reply:
     return _stage_checked(source, call).process_fieldsets_json
 
 
@@ -138,15 +138,13 @@ def _object(body: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     return value
 
 
-def submit_record(session: Connectable | Session, call: Call) -> Reply:
-    assert isinstance(session, Session)
+def submit_record(session: Connectable, call: Call) -> Reply:
     values = _object(call.body, "dynamicobj")
     result = records.submit_record(session, call.ctx, call.param("WorkflowName"), values)
     return result
 
 
-def update_record(session: Connectable | Session, call: Call) -> Reply:
-    assert isinstance(session, Session)
+def update_record(session: Connectable, call: Call) -> Reply:
     values = _object(call.body, "Values")
     problems = [FieldProblem(n, f"{n} is required.") for n in ("group_id", "RecordId") if not call.param(n)]
     if problems:
@@ -217,7 +215,7 @@ class Presented:
     body: Mapping[str, Any]
 
 
-def _call(runtime: Runtime, source: Connectable | Session, presented: Presented) -> Call:
+def _call(runtime: Runtime, source: Connectable, presented: Presented) -> Call:
     ctx = authenticate(
         source,
         runtime.secret,
@@ -229,10 +227,10 @@ def _call(runtime: Runtime, source: Connectable | Session, presented: Presented)
     return Call(ctx, presented.params, presented.body)
 
 
-def _audit(session: Session, endpoint: Endpoint, call: Call, caller: Caller, result: Reply) -> None:
+def _audit(source: Connectable, endpoint: Endpoint, call: Call, caller: Caller, result: Reply) -> None:
     record = result if isinstance(result, records.RecordResult) else None
     record_audit(
-        session,
+        source,
         face="cflow",
         action=endpoint.path.rsplit("/", 1)[1],
         caller=caller,
@@ -250,9 +248,13 @@ def _run(runtime: Runtime, endpoint: Endpoint, presented: Presented, caller: Cal
             call = _call(runtime, connection, presented)
             return endpoint.serve(connection, call), call.ctx.credential_id
     with runtime.db.transaction(write=True) as session:
-        call = _call(runtime, session, presented)
-        result = endpoint.serve(session, call)
-        _audit(session, endpoint, call, caller, result)
+        # The prepared statements run on the transaction's own driver connection: the session is only the
+        # owner of BEGIN IMMEDIATE and COMMIT here, and its per-statement bookkeeping is skipped.
+        bound = session.connection()
+        driver = ReadConnection(bound.dialect, bound.connection)
+        call = _call(runtime, driver, presented)
+        result = endpoint.serve(driver, call)
+        _audit(driver, endpoint, call, caller, result)
         return result, call.ctx.credential_id
 
 

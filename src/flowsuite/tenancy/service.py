@@ -195,7 +195,7 @@ class LastUseTracker:
 
 
 def record_audit(
-    session: Session,
+    session: Connectable,
     *,
     face: str,
     action: str,
