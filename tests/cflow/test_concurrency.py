@@ -2,36 +2,16 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-
 import httpx
 import orjson
 
 from flowsuite.cflow.models import CflowRecord, CflowRecordHistory
 from tests.cflow.factories import MANAGER, PURCHASE, CflowTenant, new_tenant
 from tests.conftest import LiveServer
+from tests.factories import in_parallel
 
 WF = "PurchaseRequest"
 GOOD = {"Item": "Desk", "Amount": 300}
-
-
-def _in_parallel(count: int, work: Callable[[int], httpx.Response]) -> list[httpx.Response]:
-    """Runs `work(i)` for i in range(count) on threads released together."""
-    barrier = threading.Barrier(count)
-    replies: list[httpx.Response | None] = [None] * count
-
-    def run(index: int) -> None:
-        barrier.wait()
-        replies[index] = work(index)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert all(reply is not None for reply in replies)
-    return [reply for reply in replies if reply is not None]
 
 
 def _clients(server: LiveServer, twin_url: str) -> tuple[httpx.Client, httpx.Client]:
@@ -45,7 +25,7 @@ def test_concurrent_approvals_move_the_record_once(server: LiveServer, twin_url:
     with first, second:
         numbers = [tenant.record_id(first, WF, GOOD) for _ in range(5)]
         for number in numbers:
-            replies = _in_parallel(
+            replies = in_parallel(
                 6,
                 lambda i, number=number: tenant.update(  # type: ignore[misc]
                     (first, second)[i % 2], WF, stages[1], number, {"R_Status1": "Approved"}, MANAGER
@@ -65,7 +45,7 @@ def test_concurrent_submits_get_distinct_record_ids(server: LiveServer, twin_url
     tenant.import_workflow(PURCHASE)
     first, second = _clients(server, twin_url)
     with first, second:
-        replies = _in_parallel(16, lambda i: tenant.submit((first, second)[i % 2], WF, {**GOOD, "Item": f"Desk {i}"}))
+        replies = in_parallel(16, lambda i: tenant.submit((first, second)[i % 2], WF, {**GOOD, "Item": f"Desk {i}"}))
     assert all(reply.status_code == 200 for reply in replies), [r.text for r in replies]
     numbers = sorted(int(reply.json()["Record_Id"]) for reply in replies)
     assert numbers == list(range(1, 17))

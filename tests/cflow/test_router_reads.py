@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.cflow import seed_samples
 from tests.cflow.factories import API, FINANCE, MANAGER, PURCHASE, REQUESTER, SEED_WORKFLOW, CflowTenant, new_tenant
+from tests.cflow.seed import SAMPLES
 from tests.conftest import LiveServer
 
 
@@ -33,7 +33,7 @@ def test_getworkflows_lists_what_the_user_may_start(tenant: CflowTenant, http: h
     tenant.import_workflow(SEED_WORKFLOW)
     tenant.import_workflow({**PURCHASE, "initiators": ["role:finance", "someone@example.com"]})
     reply = tenant.get(http, "cflow/getworkflows", username=REQUESTER)
-    assert reply.json() == {"Workflows": [seed_samples.WORKFLOWS["Workflows"][1]]}
+    assert reply.json() == {"Workflows": [SAMPLES["getworkflows"]["Workflows"][1]]}
     both = tenant.get(http, "cflow/getworkflows", FINANCE).json()["Workflows"]
     assert both == [
         {"WorkflowDisplayName": "User Workflow", "WorkflowName": "User Workflow"},
@@ -45,15 +45,15 @@ def test_getworkflows_lists_what_the_user_may_start(tenant: CflowTenant, http: h
 def test_getprocess_matches_the_seed(tenant: CflowTenant, http: httpx.Client) -> None:
     ids = _seed_ids(tenant.import_workflow(SEED_WORKFLOW))
     reply = tenant.get(http, "cflow/getprocess", username=REQUESTER, WorkflowName="User Workflow")
-    expected = [{**stage, "ProcessID": ids[stage["ProcessID"]]} for stage in seed_samples.PROCESS]
+    expected = [{**stage, "ProcessID": ids[stage["ProcessID"]]} for stage in SAMPLES["getprocess"]]
     assert reply.json() == expected
-    assert [list(stage) for stage in reply.json()] == [list(stage) for stage in seed_samples.PROCESS]
+    assert [list(stage) for stage in reply.json()] == [list(stage) for stage in SAMPLES["getprocess"]]
 
 
 def test_getstatus_matches_the_seed_and_custom_tags(tenant: CflowTenant, http: httpx.Client) -> None:
     ids = _seed_ids(tenant.import_workflow(SEED_WORKFLOW))
     reply = tenant.get(http, "cflow/getstatus", group_id=ids["27406"], WorkflowName="User Workflow")
-    expected = {"Status": [{**s, "Group_ID": ids["27406"]} for s in seed_samples.STATUS["Status"]]}
+    expected = {"Status": [{**s, "Group_ID": ids["27406"]} for s in SAMPLES["getstatus"]["Status"]]}
     assert reply.json() == expected
     finance = tenant.import_workflow(PURCHASE)[2]
     statuses = tenant.get(http, "cflow/getstatus", group_id=finance, WorkflowName="PurchaseRequest").json()
@@ -63,8 +63,8 @@ def test_getstatus_matches_the_seed_and_custom_tags(tenant: CflowTenant, http: h
 def test_getworkflowfieldsets_is_the_seed_exactly(tenant: CflowTenant, http: httpx.Client) -> None:
     tenant.import_workflow(SEED_WORKFLOW)
     reply = tenant.get(http, "cflow/getworkflowfieldsets", username=REQUESTER, WorkflowName="User Workflow")
-    assert reply.json() == seed_samples.FIELDSETS
-    assert [list(field) for field in reply.json()] == [list(field) for field in seed_samples.FIELDSETS]
+    assert reply.json() == SAMPLES["getworkflowfieldsets"]
+    assert [list(field) for field in reply.json()] == [list(field) for field in SAMPLES["getworkflowfieldsets"]]
     assert '"default:":null' in reply.text
 
 
@@ -78,10 +78,10 @@ def test_process_fields_for_map_are_the_seeds_fields(tenant: CflowTenant, http: 
     reply = tenant.get(http, "cflow/getworkflowprocessfieldsformap", **params)
     fields = reply.json()
     # The same field objects as the seed (whose order is its own); RecordId, required, comes last.
-    assert _by_name(fields) == _by_name(seed_samples.PROCESS_FIELDS_FOR_MAP)
-    assert len(fields) == len(seed_samples.PROCESS_FIELDS_FOR_MAP)
+    assert _by_name(fields) == _by_name(SAMPLES["getworkflowprocessfieldsformap"])
+    assert len(fields) == len(SAMPLES["getworkflowprocessfieldsformap"])
     assert fields[-1]["name"] == "RecordId" and fields[-1]["required"] is True
-    assert all(list(field) == list(seed_samples.PROCESS_FIELDS_FOR_MAP[0]) for field in fields)
+    assert all(list(field) == list(SAMPLES["getworkflowprocessfieldsformap"][0]) for field in fields)
     assert '"default:":""' in reply.text  # R_Comments1, as in the seed
 
 
@@ -89,8 +89,8 @@ def test_process_fieldsets_are_the_seeds_without_record_id(tenant: CflowTenant, 
     ids = _seed_ids(tenant.import_workflow(SEED_WORKFLOW))
     params = {"username": REQUESTER, "WorkflowName": "User Workflow", "group_id": ids["27406"]}
     fields = tenant.get(http, "cflow/getworkflowprocessfieldsets", **params).json()
-    assert _by_name(fields) == _by_name(seed_samples.PROCESS_FIELDSETS)
-    assert len(fields) == len(seed_samples.PROCESS_FIELDSETS)
+    assert _by_name(fields) == _by_name(SAMPLES["getworkflowprocessfieldsets"])
+    assert len(fields) == len(SAMPLES["getworkflowprocessfieldsets"])
 
 
 def test_process_fields_of_two_reviews_and_a_select(tenant: CflowTenant, http: httpx.Client) -> None:

@@ -11,6 +11,7 @@ import pytest
 from flowsuite.cflow.models import CflowRecord, CflowRecordHistory
 from flowsuite.tenancy.models import AuditEvent
 from tests.cflow.factories import API, FINANCE, MANAGER, PURCHASE, REQUESTER, CflowTenant, new_tenant
+from tests.cflow.seed import SAMPLES
 from tests.conftest import LiveServer
 
 WF = "PurchaseRequest"
@@ -39,7 +40,7 @@ def test_submit_answers_the_seeds_shape_and_stores_the_record(
     values = {**GOOD, "Tags": ["it", "urgent"], "Work_Status": ["Stage"], "Urgent": True}
     reply = tenant.submit(http, WF, values)
     assert reply.status_code == 200
-    assert list(reply.json()) == ["Record_Id"] and reply.json()["Record_Id"].isdigit()
+    assert list(reply.json()) == list(SAMPLES["submitrecord"]) and reply.json()["Record_Id"].isdigit()
     row = _record(tenant, reply.json()["Record_Id"])
     assert (str(row["stage_id"]), row["outcome"]) == (stages[1], "in_progress")
     stored = orjson.loads(row["values"])
@@ -70,6 +71,7 @@ def test_a_record_through_both_reviews_to_end(tenant: CflowTenant, stages: list[
     number = tenant.record_id(http, WF, GOOD)
     reply = tenant.update(http, WF, stages[1], number, {"R_Status1": "Approved", "R_Comments1": "fine"}, MANAGER)
     assert (reply.status_code, reply.json()) == (200, {"Record_Id": number})
+    assert list(reply.json()) == list(SAMPLES["updaterecord"])
     row = _record(tenant, number)
     assert str(row["stage_id"]) == stages[2]
     manager_review = orjson.loads(row["reviews"])[stages[1]]

@@ -115,15 +115,23 @@ def _flag(entry: Mapping[str, Any], key: str, where: str, problems: list[str]) -
     return value
 
 
-def _field(entry: Any, where: str, problems: list[str]) -> dict[str, Any] | None:
+def _named(entry: Any, allowed: set[str], where: str, problems: list[str]) -> str | None:
+    """The name of a field or stage entry ("" when missing), or None when the entry is not a mapping."""
     if not isinstance(entry, Mapping):
-        problems.append(f"{where}: a field is a mapping with at least a name")
+        problems.append(f"{where}: must be a mapping with at least a name")
         return None
-    _unknown_keys(entry, _FIELD_KEYS, where, problems)
+    _unknown_keys(entry, allowed, where, problems)
     name = _text(entry.get("name"))
     if name is None:
         problems.append(f"{where}.name: missing")
-    elif name.startswith(RESERVED_PREFIX) or name == RECORD_ID:
+    return name or ""
+
+
+def _field(entry: Any, where: str, problems: list[str]) -> dict[str, Any] | None:
+    name = _named(entry, _FIELD_KEYS, where, problems)
+    if name is None:
+        return None
+    if name.startswith(RESERVED_PREFIX) or name == RECORD_ID:
         problems.append(f"{where}.name: {name!r} is reserved (R_* fields belong to the review stages)")
     kind = entry.get("type", "text")
     if kind not in FIELD_TYPES:
@@ -149,15 +157,10 @@ def _field(entry: Any, where: str, problems: list[str]) -> dict[str, Any] | None
 
 
 def _stage(entry: Any, where: str, workflow_name: str, problems: list[str]) -> StageDefinition | None:
-    if not isinstance(entry, Mapping):
-        problems.append(f"{where}: a stage is a mapping with a name and reviewers")
-        return None
-    _unknown_keys(entry, _STAGE_KEYS, where, problems)
-    name = _text(entry.get("name"))
+    name = _named(entry, _STAGE_KEYS, where, problems)
     if name is None:
-        problems.append(f"{where}.name: missing")
-        name = ""
-    elif name in (END, workflow_name):
+        return None
+    if name in (END, workflow_name):
         problems.append(f"{where}.name: {name!r} is the name of the first or the last stage")
     reviewers = _people(entry.get("reviewers"), f"{where}.reviewers", problems)
     statuses: tuple[str, ...] = DEFAULT_STATUSES
