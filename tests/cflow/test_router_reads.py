@@ -140,3 +140,22 @@ def test_a_stage_of_another_companys_workflow_is_unknown(server: LiveServer, htt
     reply = second.get(http, "cflow/getstatus", WorkflowName="User Workflow", group_id=stages[1])
     assert reply.status_code == 400
     assert first.get(http, "cflow/getprocess", WorkflowName="PurchaseRequest").status_code == 400
+
+
+def test_openapi_documents_the_nine_endpoints_with_their_headers(http: httpx.Client) -> None:
+    paths = {path: item for path, item in http.get("/openapi.json").json()["paths"].items() if path.startswith(API)}
+    assert len(paths) == 9
+    for item in paths.values():
+        [operation] = item.values()
+        assert operation["tags"] == ["Cflow integration API"]
+        headers = {p["name"] for p in operation["parameters"] if p["in"] == "header"}
+        assert headers == {"apikey", "userkey", "username"}
+    assert set(paths[f"{API}/cflow/submitrecord"]) == {"post"}
+    assert "requestBody" in paths[f"{API}/cflow/updaterecord"]["post"]
+
+
+def test_a_wrong_method_is_405(tenant: CflowTenant, http: httpx.Client) -> None:
+    reply = http.post(f"{API}/cflow/getworkflows", headers=tenant.headers(REQUESTER))
+    assert (reply.status_code, reply.json()) == (405, {"Message": "Use GET for this endpoint."})
+    reply = http.get(f"{API}/cflow/submitrecord", headers=tenant.headers(REQUESTER))
+    assert reply.status_code == 405
