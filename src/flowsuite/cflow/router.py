@@ -31,7 +31,6 @@ from flowsuite.cflow.errors import (
 )
 from flowsuite.cflow.keys import authenticate, company_name
 from flowsuite.cflow.services import records, workflows
-from flowsuite.core.db import ReadConnection
 from flowsuite.core.http import BodyTooLarge, caller_of, json_response, read_body
 from flowsuite.core.runtime import Runtime
 from flowsuite.core.wiretext import Connectable
@@ -247,14 +246,11 @@ def _run(runtime: Runtime, endpoint: Endpoint, presented: Presented, caller: Cal
         with runtime.db.reading() as connection:
             call = _call(runtime, connection, presented)
             return endpoint.serve(connection, call), call.ctx.credential_id
-    with runtime.db.transaction(write=True) as session:
-        # The prepared statements run on the transaction's own driver connection: the session is only the
-        # owner of BEGIN IMMEDIATE and COMMIT here, and its per-statement bookkeeping is skipped.
-        bound = session.connection()
-        driver = ReadConnection(bound.dialect, bound.connection)
-        call = _call(runtime, driver, presented)
-        result = endpoint.serve(driver, call)
-        _audit(driver, endpoint, call, caller, result)
+    # A write is a handful of prepared statements: it runs on the driver connection, without an ORM session.
+    with runtime.db.writing() as connection:
+        call = _call(runtime, connection, presented)
+        result = endpoint.serve(connection, call)
+        _audit(connection, endpoint, call, caller, result)
         return result, call.ctx.credential_id
 
 

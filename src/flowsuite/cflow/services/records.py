@@ -1,8 +1,7 @@
 """The workflow engine: submitting a record, and updating it at its current stage (approve, reject, edit).
 
-Both run inside the request's write transaction as a few prepared statements, on the transaction's
-driver connection (the router hands them that rather than the ORM session, whose bookkeeping cost more per
-statement than the statements did). An update reads its record
+Both run inside the request's write transaction as a few prepared statements (on the driver connection of
+`Database.writing()` from the router, or an ORM session's transaction from the demo). An update reads its record
 with a row lock (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers) and writes it back only
 at the version it read, so two concurrent approvals of one stage move the record once.
 """
