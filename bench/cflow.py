@@ -163,7 +163,7 @@ def bench_backend(target: Target, arguments: argparse.Namespace) -> tuple[list[s
     seeded = seed(target.url, arguments.records)
     rows, reports = [], []
     with iflow_wrk.serving(target, "cflow") as server:
-        for run in runs(seeded, arguments):
+        for run in [r for r in runs(seeded, arguments) if not arguments.only or r.label in arguments.only]:
             result, cpu_share = iflow_wrk.run_wrk(
                 server, run.path, run.generator, run.args, connections=arguments.connections, seconds=run.seconds
             )
@@ -208,6 +208,7 @@ def main() -> None:
     parser.set_defaults(backend="sqlite")
     parser.add_argument("--get-seconds", type=int, default=5)
     parser.add_argument("--records", type=int, default=60_000, help="records waiting for an approval")
+    parser.add_argument("--only", nargs="*", help="run only these endpoints (e.g. submitrecord getprocess)")
     arguments = parser.parse_args()
     load = Path("/proc/loadavg").read_text().split()[:3]
     rows, reports = [], []
