@@ -14,11 +14,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from flowsuite.core.db import Base, Timestamp, utc_now
 
-# What a stage is for: the initiator's form, a review, or the end every record reaches.
-STAGE_KINDS = ("initiator", "review", "end")
-# Where a record stands: still moving through its reviews, or at END approved or rejected.
-OUTCOMES = ("in_progress", "approved", "rejected")
-
 
 def _company() -> Mapped[int]:
     return mapped_column(ForeignKey("companies.id"))
@@ -62,6 +57,7 @@ class CflowStage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int] = _company()
     workflow_id: Mapped[int] = mapped_column(ForeignKey("cflow_workflows.id"))
+    # "initiator" (the form's own stage), "review", or "end" (where every record arrives).
     kind: Mapped[str] = mapped_column(String(16))
     position: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(200))
@@ -102,6 +98,7 @@ class CflowRecord(Base):
     # The wire's `Record_Id`: numbered per company from 1.
     number: Mapped[int] = mapped_column(Integer)
     stage_id: Mapped[int] = mapped_column(ForeignKey("cflow_stages.id"))
+    # "in_progress" while it moves through the reviews; "approved" or "rejected" once at END.
     outcome: Mapped[str] = mapped_column(String(16), default="in_progress")
     # JSON object of the form's values (dates as ISO 8601).
     values: Mapped[str] = mapped_column(Text)

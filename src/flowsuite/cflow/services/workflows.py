@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from flowsuite.cflow.context import CflowUserContext
-from flowsuite.cflow.definitions import END, ROLE_PREFIX, WorkflowDefinition
+from flowsuite.cflow.definitions import END, WorkflowDefinition
 from flowsuite.cflow.errors import FieldProblem, InvalidFields, Problems
 from flowsuite.cflow.models import CflowRecord, CflowStage, CflowWorkflow
 from flowsuite.core.errors import Conflict
@@ -347,8 +347,3 @@ def list_workflows(session: Session, company_id: int) -> list[WorkflowSummary]:
             )
         )
     return summaries
-
-
-def reviewer_label(entry: str) -> str:
-    """A reviewer entry as people read it: `manager@example.com` or `finance (role)`."""
-    return f"{entry.removeprefix(ROLE_PREFIX)} (role)" if entry.startswith(ROLE_PREFIX) else entry
