@@ -224,7 +224,10 @@ def test_malformed_bodies_are_400_not_500(
 def test_update_needs_group_and_record_ids(tenant: CflowTenant, stages: list[str], http: httpx.Client) -> None:
     reply = tenant.post(http, "cflow/updaterecord", {"main": {"WorkflowName": WF}, "Values": {}}, MANAGER)
     assert reply.status_code == 400
-    assert [e["Field"] for e in reply.json()["Errors"]] == ["group_id", "RecordId"]
+    assert reply.json()["Errors"] == [
+        {"Field": "group_id", "Message": f"group_id is required: the ProcessID of a stage of the workflow '{WF}'."},
+        {"Field": "RecordId", "Message": "RecordId is required."},
+    ]
 
 
 def test_query_and_body_disagreeing_is_400(tenant: CflowTenant, stages: list[str], http: httpx.Client) -> None:

@@ -57,11 +57,11 @@ class Call:
     params: Mapping[str, str]
     body: Mapping[str, Any]
 
-    def param(self, name: str, body_key: str | None = None) -> str:
+    def param(self, name: str) -> str:
         """A parameter from the query, else from the body's `main` object; InvalidFields if the two differ."""
         in_query = self.params.get(name.lower(), "").strip()
         main = self.body.get("main")
-        in_body = main.get(body_key or name) if isinstance(main, Mapping) else None
+        in_body = main.get(name) if isinstance(main, Mapping) else None
         in_body = "" if in_body is None else str(in_body).strip()
         if in_query and in_body and in_query != in_body:
             raise InvalidFields([FieldProblem(name, f"{name} differs between the query ({in_query!r}) and main.")])
@@ -137,19 +137,14 @@ def _object(body: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     return value
 
 
-def submit_record(session: Connectable, call: Call) -> Reply:
-    values = _object(call.body, "dynamicobj")
-    result = records.submit_record(session, call.ctx, call.param("WorkflowName"), values)
-    return result
+def submit_record(source: Connectable, call: Call) -> Reply:
+    return records.submit_record(source, call.ctx, call.param("WorkflowName"), _object(call.body, "dynamicobj"))
 
 
-def update_record(session: Connectable, call: Call) -> Reply:
+def update_record(source: Connectable, call: Call) -> Reply:
     values = _object(call.body, "Values")
-    problems = [FieldProblem(n, f"{n} is required.") for n in ("group_id", "RecordId") if not call.param(n)]
-    if problems:
-        raise InvalidFields(problems)
     return records.update_record(
-        session, call.ctx, call.param("WorkflowName"), call.param("group_id"), call.param("RecordId"), values
+        source, call.ctx, call.param("WorkflowName"), call.param("group_id"), call.param("RecordId"), values
     )
 
 

@@ -203,9 +203,9 @@ def _load_record(source: Connectable, ctx: CflowUserContext, workflow: Workflow,
 
 def _parse_ids(workflow: Workflow, group_id: str, record_id: str) -> tuple[Stage, int]:
     problems = Problems()
-    if not record_id.strip().isdigit():
-        problems.add("RecordId", f"{record_id!r} is not a record id.")
     stage = stage_of(workflow, group_id, problems)
+    if not record_id.strip().isdigit():
+        problems.add("RecordId", f"{record_id!r} is not a record id." if record_id else "RecordId is required.")
     problems.raise_if_any()
     assert stage is not None
     return stage, int(record_id)
