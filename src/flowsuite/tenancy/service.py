@@ -238,7 +238,7 @@ class FailedAuthLog:
 
 
 def record_audit(
-    session: Session,
+    session: Connectable,
     *,
     face: str,
     action: str,

@@ -1,7 +1,7 @@
 """admin initial: console users and their sessions
 
 Revision ID: 3f1c9a7d2b10
-Revises: 675c8aedea79
+Revises: 051a8b932e9f
 Create Date: 2026-11-29 16:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "3f1c9a7d2b10"
-down_revision: str | None = "675c8aedea79"
+down_revision: str | None = "051a8b932e9f"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
