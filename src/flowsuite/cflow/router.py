@@ -9,7 +9,6 @@ write transaction with their audit event), and the reply. Errors are rendered he
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +30,7 @@ from flowsuite.cflow.errors import (
 )
 from flowsuite.cflow.keys import authenticate, company_name
 from flowsuite.cflow.services import records, workflows
-from flowsuite.core.http import BodyTooLarge, caller_of, json_response, read_body
+from flowsuite.core.http import BodyTooLarge, caller_of, database_busy, internal_error, json_response, read_body
 from flowsuite.core.runtime import Runtime
 from flowsuite.core.wiretext import Connectable
 from flowsuite.tenancy.service import Caller, record_audit
@@ -254,18 +253,14 @@ def serve(runtime: Runtime, endpoint: Endpoint, presented: Presented, caller: Ca
     try:
         result, credential_id = _run(runtime, endpoint, presented, caller)
     except NotAuthenticated as refused:
-        with runtime.db.transaction(write=True) as session:
-            record_audit(session, face="cflow", action="auth_failed", caller=caller, description=str(refused))
+        runtime.failed_auth.record(runtime.db, face="cflow", caller=caller, description=str(refused))
         return error_reply(refused)
     except (InvalidFields, NotAllowed, RecordNotFound, StageConflict) as refused:
         return error_reply(refused)
     except OperationalError:
-        log.exception("database unavailable on %s", endpoint.path)
-        return json_response({"Message": "The database is busy or unavailable; try again."}, 503)
+        return json_response({"Message": database_busy(log, endpoint.path)}, 503)
     except Exception:
-        incident = uuid.uuid4().hex[:12]
-        log.exception("unexpected error %s on %s", incident, endpoint.path)
-        return json_response({"Message": f"Internal error (incident {incident})."}, 500)
+        return json_response({"Message": internal_error(log, endpoint.path)}, 500)
     runtime.last_use.note(runtime.db, credential_id)
     return render(result)
 
