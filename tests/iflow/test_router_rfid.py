@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from flowsuite.core.db import utc_now
+from flowsuite.iflow.keys import list_devices, remove_device
 from flowsuite.iflow.models import LiveAttendanceInterval
 from tests.conftest import LiveServer
 from tests.iflow.factories import IFlowTenant, new_tenant
@@ -114,6 +115,21 @@ def test_unknown_device_missing_token_and_unknown_tag(tenant: IFlowTenant, seria
     }
     assert scan(http, serial, "").json()["api_reply"]["error"][0]["check_name"] == "required"
     assert tenant.count(LiveAttendanceInterval) == 0
+
+
+def test_a_revoked_device_stops_working_at_once(tenant: IFlowTenant, serial: str, http: httpx.Client) -> None:
+    tenant.new_user(http, rfid_tag="TAG-REVOKED")
+    assert scan(http, serial, "TAG-REVOKED").json()["api_reply"]["action"] == "check_in"
+    with tenant.server.db.transaction(write=True) as session:
+        [device] = list_devices(session, tenant.company_id)
+        remove_device(session, tenant.company_id, device.id)
+    for reply in (
+        scan(http, serial, "TAG-REVOKED"),
+        scan(http, serial, "TAG-NOBODY"),
+        http.post(OFFLINE, data={"access_token": serial, "csv_data": "[]"}),
+    ):
+        assert (reply.status_code, reply.json()) == (401, {"error": "Key is invalid!"})
+    assert tenant.count(LiveAttendanceInterval) == 1
 
 
 def test_a_device_of_another_company_does_not_see_its_tags(
