@@ -1,8 +1,9 @@
 """RFID terminals: one live badge scan, and a terminal's buffered offline scans.
 
-The terminal authenticates with its serial as `access_token` (the router resolves it to the company and
-device); it never says check-in or check-out: the server decides from the employee's open interval and the
-company's check-in reset limit, with the same rules as `user/clock` (services.attendance).
+The terminal authenticates with its serial as `access_token` (resolved to the company and device by the
+router, or for a live scan by the scan's own read: authenticate_scan); it never says check-in or
+check-out: the server decides from the employee's open interval and the company's check-in reset limit,
+with the same rules as `user/clock` (services.attendance).
 
 Replies (ours, in the vendor's `api_reply` style; the vendor's are not public):
 
