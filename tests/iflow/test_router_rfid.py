@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from flowsuite.core.db import utc_now
+from flowsuite.iflow.keys import list_devices, remove_device
 from flowsuite.iflow.models import LiveAttendanceInterval
 from tests.conftest import LiveServer
 from tests.iflow.factories import IFlowTenant, new_tenant
@@ -116,6 +117,21 @@ def test_unknown_device_missing_token_and_unknown_tag(tenant: IFlowTenant, seria
     assert tenant.count(LiveAttendanceInterval) == 0
 
 
+def test_a_revoked_device_stops_working_at_once(tenant: IFlowTenant, serial: str, http: httpx.Client) -> None:
+    tenant.new_user(http, rfid_tag="TAG-REVOKED")
+    assert scan(http, serial, "TAG-REVOKED").json()["api_reply"]["action"] == "check_in"
+    with tenant.server.db.transaction(write=True) as session:
+        [device] = list_devices(session, tenant.company_id)
+        remove_device(session, tenant.company_id, device.id)
+    for reply in (
+        scan(http, serial, "TAG-REVOKED"),
+        scan(http, serial, "TAG-NOBODY"),
+        http.post(OFFLINE, data={"access_token": serial, "csv_data": "[]"}),
+    ):
+        assert (reply.status_code, reply.json()) == (401, {"error": "Key is invalid!"})
+    assert tenant.count(LiveAttendanceInterval) == 1
+
+
 def test_a_device_of_another_company_does_not_see_its_tags(
     server: LiveServer, tenant: IFlowTenant, http: httpx.Client
 ) -> None:
@@ -189,3 +205,111 @@ def test_concurrent_scans_of_one_tag_never_leave_two_open_intervals(
     assert set(codes) == {200}
     assert tenant.count(LiveAttendanceInterval, check_out_at=None) <= 1
     assert tenant.count(LiveAttendanceInterval) >= 1
+
+
+# Late offline scans (the rules are in services/rfid.py's docstring). "Online" intervals are clocked through
+# user/clock, as another terminal or system records them while this one is offline; times are Bucharest's
+# (UTC+2 in December).
+
+
+def clock(tenant: IFlowTenant, http: httpx.Client, user_id: str, action: str, time: str) -> None:
+    reply = tenant.post(http, "user/clock", user_id=user_id, action=action, time=time).json()["api_reply"]
+    assert "error" not in reply, reply
+
+
+def worked_online(tenant: IFlowTenant, http: httpx.Client, tag: str, day: str = "2026-12-07") -> str:
+    """An employee with `tag` who was at work 09:00-17:00 on `day`, recorded online; returns the user_id."""
+    user_id = tenant.new_user(http, rfid_tag=tag)
+    clock(tenant, http, user_id, "check_in", f"{day}T09:00:00")
+    clock(tenant, http, user_id, "check_out", f"{day}T17:00:00")
+    return user_id
+
+
+def intervals(tenant: IFlowTenant) -> list[tuple[dt.datetime, dt.datetime | None]]:
+    return sorted((r["check_in_at"], r["check_out_at"]) for r in tenant.rows(LiveAttendanceInterval))
+
+
+def utc(hour: int, minute: int = 0, day: int = 7) -> dt.datetime:
+    return dt.datetime(2026, 12, day, hour, minute)
+
+
+ONLINE = (utc(7), utc(15))
+
+
+def test_offline_scan_inside_a_recorded_interval_is_refused(
+    tenant: IFlowTenant, serial: str, http: httpx.Client
+) -> None:
+    worked_online(tenant, http, "TAG-INSIDE")
+    body = store(http, serial, [row("2026-12-07", "12:00", "TAG-INSIDE")])
+    assert (body["stored"], body["refused"]) == (0, 1)
+    assert body["attendances"][0]["error_check_in_out"] == "time: this scan falls inside an interval already recorded"
+    body = store(http, serial, [row("2026-12-07", "16:59:59", "TAG-INSIDE")], api_language="ro_RO")
+    assert (
+        body["attendances"][0]["error_check_in_out"] == "time: această pontare cade într-un interval deja înregistrat"
+    )
+    # A scan exactly at a recorded check-out is the duplicate rule's, not this one's.
+    body = store(http, serial, [row("2026-12-07", "17:00", "TAG-INSIDE")])
+    assert body["attendances"][0]["error_check_in_out"] == "rfidTag: this scan is already recorded"
+    assert intervals(tenant) == [ONLINE]
+
+
+def test_offline_pair_before_a_recorded_interval_is_stored_whole(
+    tenant: IFlowTenant, serial: str, http: httpx.Client
+) -> None:
+    worked_online(tenant, http, "TAG-EARLY")
+    rows = [row("2026-12-07", "07:00", "TAG-EARLY"), row("2026-12-07", "08:30", "TAG-EARLY")]
+    rows.append(row("2026-12-07", "18:00", "TAG-EARLY"))
+    body = store(http, serial, rows)
+    assert (body["stored"], body["refused"]) == (3, 0)
+    assert all(r["error_check_in_out"] == "" for r in body["attendances"])
+    # 07:00-08:30 as one closed interval before the online one; 18:00 checks in after it.
+    assert intervals(tenant) == [(utc(5), utc(6, 30)), ONLINE, (utc(16), None)]
+
+
+def test_offline_check_in_that_would_overlap_a_recorded_interval_is_refused(
+    tenant: IFlowTenant, serial: str, http: httpx.Client
+) -> None:
+    worked_online(tenant, http, "TAG-OVERLAP")
+    rows = [row("2026-12-07", t, "TAG-OVERLAP") for t in ("08:00", "12:00", "18:00")]
+    body = store(http, serial, rows)
+    assert (body["stored"], body["refused"]) == (1, 2)
+    check_in, inside, evening = body["attendances"]
+    assert check_in["error_check_in_out"] == (
+        "time: this check-in has no check-out before the next recorded interval, which it would overlap"
+    )
+    assert inside["error_check_in_out"] == "time: this scan falls inside an interval already recorded"
+    assert evening["error_check_in_out"] == ""
+    # The refused rows wrote nothing; the accepted 18:00 checked in.
+    assert intervals(tenant) == [ONLINE, (utc(16), None)]
+
+
+def test_offline_waiting_check_in_closes_at_the_reset_limit_only_before_the_next_interval(
+    tenant: IFlowTenant, serial: str, http: httpx.Client
+) -> None:
+    worked_online(tenant, http, "TAG-LIMIT", day="2026-12-08")
+    # Alone before a recorded interval: closed at check-in + 13 h (19:00), still before 12-08 09:00.
+    body = store(http, serial, [row("2026-12-07", "06:00", "TAG-LIMIT")])
+    assert (body["stored"], body["refused"]) == (1, 0)
+    # The same, 13 h before 08:30 would run into the recorded interval: refused.
+    body = store(http, serial, [row("2026-12-08", "08:00", "TAG-LIMIT")], api_language="ro_RO")
+    assert (body["stored"], body["refused"]) == (0, 1)
+    assert body["attendances"][0]["error_check_in_out"] == (
+        "time: această intrare nu are o ieșire înaintea următorului interval înregistrat, peste care s-ar suprapune"
+    )
+    assert intervals(tenant) == [(utc(4), utc(17)), (utc(7, day=8), utc(15, day=8))]
+
+
+def test_offline_scan_inside_an_interval_the_batch_just_stored_is_refused(
+    tenant: IFlowTenant, serial: str, http: httpx.Client
+) -> None:
+    tenant.new_user(http, rfid_tag="TAG-ORDER")
+    rows = [row("2026-12-07", t, "TAG-ORDER") for t in ("08:00", "16:00", "12:00", "16:00")]
+    body = store(http, serial, rows)
+    assert (body["stored"], body["refused"]) == (2, 2)
+    assert [r["error_check_in_out"] for r in body["attendances"]] == [
+        "",
+        "",
+        "time: this scan falls inside an interval already recorded",
+        "rfidTag: this scan is already recorded",
+    ]
+    assert intervals(tenant) == [(utc(6), utc(14))]

@@ -52,6 +52,8 @@ def insert_statement(table: Table, names: Iterable[str]) -> Insert:
 
     The driver cursor runs no Python-side column defaults, so every other column with a constant
     default gets it written in; one with a computed default (a function) must be among `names`.
+    Inline: no implicit `RETURNING id` on PostgreSQL, so a caller that reads nothing back waits for
+    nothing (see core.db's pipeline); add `.returning(...)` to read the new row's id.
     """
     values: dict[str, Any] = {name: bindparam(name) for name in names}
     for column in table.c:
@@ -61,7 +63,7 @@ def insert_statement(table: Table, names: Iterable[str]) -> Insert:
         if not getattr(default, "is_scalar", False):
             raise ValueError(f"{table.name}.{column.name} has a computed default: bind it")
         values[column.name] = getattr(default, "arg")  # noqa: B009 (ColumnDefault is untyped here)
-    return insert(table).values(values)
+    return insert(table).values(values).inline()
 
 
 def wire_text(column: ColumnElement[Any], dialect: str) -> ColumnElement[Any]:

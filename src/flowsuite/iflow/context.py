@@ -13,3 +13,6 @@ class IFlowContext:
     # "api_key", "token" (a Bearer access token), "device" (an RFID terminal's serial) or "import" (the CLI).
     via: str
     device_id: int | None = None
+    # What an endpoint's own credential check read along with the credential, for its service (an RFID
+    # scan's badge: see services.rfid.authenticate_scan); None after the face's usual checks.
+    read_along: object = None

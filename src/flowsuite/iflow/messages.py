@@ -47,6 +47,9 @@ CHECK_MESSAGES: Mapping[str, Mapping[str, str]] = {
         "valid_scan_list": "{field} must be a JSON list of {{date, time, rfidTag, errorMsg}} objects",
         "valid_scan_time": "{field} must be a time in the HH:MM or HH:MM:SS format",
         "max_items": "{field} may hold at most {limit} scans",
+        "inside_interval": "{field}: this scan falls inside an interval already recorded",
+        "overlaps_interval": "{field}: this check-in has no check-out before the next recorded interval, "
+        "which it would overlap",
     },
     "ro_RO": {
         "required": "{field} este obligatoriu",
@@ -83,6 +86,9 @@ CHECK_MESSAGES: Mapping[str, Mapping[str, str]] = {
         "valid_scan_list": "{field} trebuie să fie o listă JSON de obiecte {{date, time, rfidTag, errorMsg}}",
         "valid_scan_time": "{field} trebuie să fie o oră în formatul HH:MM sau HH:MM:SS",
         "max_items": "{field} poate conține cel mult {limit} pontări",
+        "inside_interval": "{field}: această pontare cade într-un interval deja înregistrat",
+        "overlaps_interval": "{field}: această intrare nu are o ieșire înaintea următorului interval înregistrat, "
+        "peste care s-ar suprapune",
     },
 }
 

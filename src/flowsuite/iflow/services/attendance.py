@@ -99,6 +99,14 @@ _OPEN_NEW_INTERVAL = PreparedQuery(
 )
 
 
+_NEW_CLOSED_INTERVAL = PreparedQuery(
+    lambda _dialect: insert_statement(
+        _INTERVALS,  # type: ignore[arg-type]
+        ("company_id", "employee_id", "check_in_at", "check_out_at", "source", "device_id"),
+    )
+)
+
+
 def open_interval(session: Session, company_id: int, employee_id: int) -> OpenInterval | None:
     _, rows = _OPEN_INTERVAL.execute(session, {"company_id": company_id, "employee_id": employee_id})
     return OpenInterval(rows[0][0], read_instant(rows[0][1])) if rows else None
@@ -153,6 +161,19 @@ def record_scan(
     }
     _OPEN_NEW_INTERVAL.execute(session, values)
     return scan.instant, None
+
+
+def record_pair(session: Session, check_in: Scan, check_out: dt.datetime) -> None:
+    """Writes a whole interval at once: an accepted check-in and its check-out (a terminal's buffered pair)."""
+    values = {
+        "company_id": check_in.company_id,
+        "employee_id": check_in.employee_id,
+        "check_in_at": timestamp_param(check_in.instant),
+        "check_out_at": timestamp_param(check_out),
+        "source": check_in.source,
+        "device_id": check_in.device_id,
+    }
+    _NEW_CLOSED_INTERVAL.execute(session, values)
 
 
 def local_time(instant: dt.datetime | None, tz: zoneinfo.ZoneInfo) -> str:

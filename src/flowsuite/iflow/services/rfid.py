@@ -1,8 +1,9 @@
 """RFID terminals: one live badge scan, and a terminal's buffered offline scans.
 
-The terminal authenticates with its serial as `access_token` (the router resolves it to the company and
-device); it never says check-in or check-out: the server decides from the employee's open interval and the
-company's check-in reset limit, with the same rules as `user/clock` (services.attendance).
+The terminal authenticates with its serial as `access_token` (resolved to the company and device by the
+router, or for a live scan by the scan's own read: authenticate_scan); it never says check-in or
+check-out: the server decides from the employee's open interval and the company's check-in reset limit,
+with the same rules as `user/clock` (services.attendance).
 
 Replies (ours, in the vendor's `api_reply` style; the vendor's are not public):
 
@@ -16,9 +17,25 @@ Replies (ours, in the vendor's `api_reply` style; the vendor's are not public):
   Reply `{"api_reply": {"stored": 3, "refused": 1, "attendances": [{date, time, rfidTag, error_authenticate,
   error_check_in_out, error_csv}, ...]}}`, one result per row in the order sent; each `error_*` is "" when
   that check passed, else its message in the requested language: `error_csv` for a malformed row,
-  `error_authenticate` for an unknown tag, `error_check_in_out` for a scan already recorded (same employee,
-  same instant) or older than the employee's open check-in. A refused row writes nothing; the accepted rows
-  are committed together, in the request's one transaction.
+  `error_authenticate` for an unknown tag, `error_check_in_out` for a scan that does not fit the
+  employee's recorded intervals (below). A refused row writes nothing; the accepted rows are committed
+  together, in the request's one transaction.
+
+Late scans (ours). A terminal that was offline sends scans older than what other terminals recorded
+meanwhile, so a buffered scan is placed among the employee's recorded intervals (in the database, or
+stored by an earlier row of the batch), not only compared with the open one:
+
+- a scan at the same instant as a recorded check-in or check-out is `duplicate_scan` (a resent buffer);
+- a scan strictly inside a recorded closed interval is `inside_interval`: the employee was already in;
+- a scan before a recorded interval's check-in can only begin an interval that must end before that
+  one: it waits for the employee's next scan in the batch. A next scan before that check-in (and within
+  the reset limit) is its check-out, and the pair is stored as one closed interval. Otherwise the
+  interval would close at the reset limit: stored so if that is still before the recorded check-in,
+  else the check-in is refused as `overlaps_interval` (its interval would overlap the recorded one),
+  and the next scan is then taken on its own. A next scan before the waiting check-in is refused as
+  `after_check_in`. A waiting check-in the batch never closes is settled the same way at the batch's end;
+- any other scan follows the live rules of `user/clock`: a check-out of the open interval, or a check-in
+  (after the reset limit, the open interval is closed at check-in + limit first).
 """
 
 from __future__ import annotations
@@ -35,13 +52,14 @@ from sqlalchemy import Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from flowsuite.core.db import utc_now
-from flowsuite.core.wiretext import PreparedQuery, wire_text
+from flowsuite.core.secrets import ServerSecret
+from flowsuite.core.wiretext import PreparedQuery, timestamp_param, wire_text
 from flowsuite.iflow import fields
 from flowsuite.iflow.context import IFlowContext
 from flowsuite.iflow.errors import Checks, FieldError, Reply
 from flowsuite.iflow.fields import Form
 from flowsuite.iflow.messages import DEFAULT_LANGUAGE, check_message
-from flowsuite.iflow.models import Employee, IFlowSettings, LiveAttendanceInterval
+from flowsuite.iflow.models import Employee, IFlowSettings, LiveAttendanceInterval, RfidDevice
 from flowsuite.iflow.services.attendance import (
     OpenInterval,
     Scan,
@@ -50,6 +68,7 @@ from flowsuite.iflow.services.attendance import (
     lock_employee,
     open_interval,
     read_instant,
+    record_pair,
     record_scan,
     refused_scan,
     reset_limit,
@@ -78,81 +97,131 @@ def _employee_by_tag(session: Session, company_id: int, tag: str) -> Employee | 
     )
 
 
-def _is_duplicate(session: Session, employee_id: int, instant: dt.datetime) -> bool:
-    """The employee already has a scan at this instant (a terminal resending its buffer)."""
-    found = session.scalar(
-        select(LiveAttendanceInterval.id)
-        .where(
-            LiveAttendanceInterval.employee_id == employee_id,
-            or_(LiveAttendanceInterval.check_in_at == instant, LiveAttendanceInterval.check_out_at == instant),
-        )
-        .limit(1)
+_INTERVALS = LiveAttendanceInterval.__table__
+# An employee's intervals still running at or after an instant: all a batch starting then can meet.
+_INTERVALS_SINCE = PreparedQuery(
+    lambda dialect: select(
+        wire_text(_INTERVALS.c.check_in_at, dialect), wire_text(_INTERVALS.c.check_out_at, dialect)
+    ).where(
+        _INTERVALS.c.company_id == bindparam("company_id"),
+        _INTERVALS.c.employee_id == bindparam("employee_id"),
+        or_(_INTERVALS.c.check_out_at.is_(None), _INTERVALS.c.check_out_at >= bindparam("since")),
     )
-    return found is not None
+)
+
+Interval = tuple[dt.datetime, dt.datetime | None]
+
+
+def _intervals_since(session: Session, company_id: int, employee_id: int, since: dt.datetime) -> list[Interval]:
+    params = {"company_id": company_id, "employee_id": employee_id, "since": timestamp_param(since)}
+    _, rows = _INTERVALS_SINCE.execute(session, params)
+    return [
+        (read_instant(check_in), None if check_out is None else read_instant(check_out)) for check_in, check_out in rows
+    ]
 
 
 def _scanner_query(dialect: str) -> Select[Any]:
-    """The badge's employee, the company's zone and reset limit, and the open interval, in one read.
+    """The device whose serial hashes to `serial_hash`, its company's zone and reset limit, and the badge's
+    employee with their open interval, in one read: a badge scan's credential check and its rules' data.
 
-    The settings row is joined, not optional: registering a device (keys.add_device) makes it.
+    No row: no active device has the serial. A row without an employee: no enabled employee of the
+    device's company has the tag (the employee is looked up in that company only). The settings row is
+    joined, not optional: registering a device (keys.add_device) makes it.
 
     On PostgreSQL it locks the employee's row, so concurrent scans of one badge queue; SQLite's write
     transaction already holds the only write lock.
     """
-    employees, companies, settings = Employee.__table__, Company.__table__, IFlowSettings.__table__
-    intervals = LiveAttendanceInterval.__table__
-    query = (
+    devices, employees, companies = RfidDevice.__table__, Employee.__table__, Company.__table__
+    settings, intervals = IFlowSettings.__table__, LiveAttendanceInterval.__table__
+    tagged = employees.alias("tagged")
+    badge = (
+        select(tagged.c.id)
+        .where(
+            tagged.c.company_id == devices.c.company_id,
+            tagged.c.rfid_tag == bindparam("rfid_tag"),
+            tagged.c.is_enabled.is_(True),
+        )
+        .order_by(tagged.c.id)
+        .limit(1)
+        .correlate(devices)
+    )
+    if dialect != "sqlite":
+        badge = badge.with_for_update()
+    return (
         select(
-            employees.c.id,
-            employees.c.full_name,
+            devices.c.id.label("device_id"),
+            devices.c.company_id,
             companies.c.timezone,
             settings.c.checkin_reset_limit_hours,
+            employees.c.id.label("employee_id"),
+            employees.c.full_name,
             intervals.c.id.label("interval_id"),
             wire_text(intervals.c.check_in_at, dialect).label("check_in_at"),
         )
         .select_from(
-            employees.join(companies, companies.c.id == employees.c.company_id)
-            .join(settings, settings.c.company_id == employees.c.company_id)
+            devices.join(companies, companies.c.id == devices.c.company_id)
+            .join(settings, settings.c.company_id == devices.c.company_id)
+            .outerjoin(employees, employees.c.id == badge.scalar_subquery())
             .outerjoin(intervals, and_(intervals.c.employee_id == employees.c.id, intervals.c.check_out_at.is_(None)))
         )
-        .where(
-            employees.c.company_id == bindparam("company_id"),
-            employees.c.rfid_tag == bindparam("rfid_tag"),
-            employees.c.is_enabled.is_(True),
-        )
-        .order_by(employees.c.id)
-        .limit(1)
+        .where(devices.c.serial_hash == bindparam("serial_hash"), devices.c.revoked_at.is_(None))
     )
-    return query if dialect == "sqlite" else query.with_for_update(of=employees)
 
 
 _SCANNER = PreparedQuery(_scanner_query)
 
 
+@dataclass(frozen=True, slots=True)
+class _Badge:
+    """What a scan's one read found besides the device: the company's rules, the employee, the open interval."""
+
+    timezone: str
+    limit: dt.timedelta
+    employee_id: int | None
+    full_name: str | None
+    interval: OpenInterval | None
+
+
+def authenticate_scan(session: Session, secret: ServerSecret, serial: str, form: Form) -> IFlowContext | None:
+    """The scanning device's context, or None for no active device; carries the badge's read for the scan.
+
+    A badge scan is the terminals' hot path: resolving the device in the same read as the badge saves a
+    round trip per scan (measured with bench/). Tenant scoping holds: the employee is looked up in the
+    device's company only.
+    """
+    params = {"serial_hash": secret.hash_token(serial), "rfid_tag": form.get("rfid_tag", "").strip()}
+    _, rows = _SCANNER.execute(session, params)
+    if not rows:
+        return None
+    device_id, company_id, timezone, hours, employee_id, full_name, interval_id, check_in_at = rows[0]
+    interval = None if interval_id is None else OpenInterval(interval_id, read_instant(check_in_at))
+    badge = _Badge(timezone, dt.timedelta(hours=hours), employee_id, full_name, interval)
+    return IFlowContext(company_id, None, "device", device_id, badge)
+
+
 def auto_attendance(session: Session, ctx: IFlowContext, form: Form) -> Reply:
-    """One badge scan now: checks the employee in, or out of their open interval, in one read and one write."""
+    """One badge scan now: checks the employee in, or out of their open interval, with the read that
+    authenticated the device (authenticate_scan) and one write."""
     checks = Checks()
     tag = fields.text(form, "rfid_tag", checks, required=True, max_length=64)
     checks.raise_if_any()
-    assert tag is not None
-    _, rows = _SCANNER.execute(session, {"company_id": ctx.company_id, "rfid_tag": tag})
-    if not rows:
+    assert tag is not None and isinstance(ctx.read_along, _Badge)
+    badge = ctx.read_along
+    if badge.employee_id is None:
         checks.fail("rfid_tag", "rfid_unknown")
         checks.raise_if_any()
-    employee_id, full_name, timezone, hours, interval_id, check_in_at = rows[0]
-    interval = None if interval_id is None else OpenInterval(interval_id, read_instant(check_in_at))
-    limit = dt.timedelta(hours=hours)
+    assert badge.employee_id is not None
     instant = utc_now().replace(microsecond=0)
-    action = decided_action(interval, instant, limit)
-    if refused_scan(interval, action, instant, limit) is not None:
+    action = decided_action(badge.interval, instant, badge.limit)
+    if refused_scan(badge.interval, action, instant, badge.limit) is not None:
         checks.fail("rfid_tag", "duplicate_scan")
         checks.raise_if_any()
-    scan = Scan(ctx.company_id, employee_id, action, instant, "rfid", ctx.device_id)
-    check_in, check_out = record_scan(session, interval, scan, limit)
-    tz = zone(timezone)
+    scan = Scan(ctx.company_id, badge.employee_id, action, instant, "rfid", ctx.device_id)
+    check_in, check_out = record_scan(session, badge.interval, scan, badge.limit)
+    tz = zone(badge.timezone)
     body: dict[str, object] = {
-        "user_id": str(employee_id),
-        "full_name": full_name,
+        "user_id": str(badge.employee_id),
+        "full_name": badge.full_name,
         "rfid_tag": tag,
         "action": action,
         "check_in": local_time(check_in, tz),
@@ -195,26 +264,65 @@ def _row_instant(row: Mapping[str, object], tz: zoneinfo.ZoneInfo) -> tuple[dt.d
     return local.astimezone(dt.UTC).replace(tzinfo=None), None
 
 
-class _Batch:
-    """Applies one terminal's rows in order, remembering employees already found and locked."""
+def _is_boundary(intervals: list[Interval], instant: dt.datetime) -> bool:
+    return any(instant in (check_in, check_out) for check_in, check_out in intervals)
 
-    def __init__(self, session: Session, ctx: IFlowContext, language: str) -> None:
+
+def _is_inside(intervals: list[Interval], instant: dt.datetime) -> bool:
+    return any(check_out is not None and check_in < instant < check_out for check_in, check_out in intervals)
+
+
+def _next_check_in(intervals: list[Interval], instant: dt.datetime) -> dt.datetime | None:
+    """The first recorded check-in after `instant`, if any."""
+    return min((check_in for check_in, _ in intervals if check_in > instant), default=None)
+
+
+@dataclass(slots=True)
+class _Waiting:
+    """A check-in before a recorded interval, not stored until it has a check-out before `before`."""
+
+    result: dict[str, object]
+    scan: Scan
+    before: dt.datetime
+
+
+@dataclass(slots=True)
+class _Person:
+    """An employee met in the batch: their intervals that the batch can meet, and a waiting check-in."""
+
+    id: int
+    intervals: list[Interval]
+    waiting: _Waiting | None = None
+
+
+class _Batch:
+    """Applies one terminal's rows in order, remembering employees already found, locked and loaded."""
+
+    def __init__(self, session: Session, ctx: IFlowContext, language: str, rules: _Rules, since: dt.datetime | None):
         self.session = session
         self.ctx = ctx
         self.language = language
-        self.rules = _Rules(company_zone(session, ctx), reset_limit(session, ctx.company_id))
-        self.employees: dict[str, Employee | None] = {}
+        self.rules = rules
+        # The batch's earliest scan: no interval that ended before it matters to any row.
+        self.since = since
+        self.people: dict[str, _Person | None] = {}
 
     def message(self, error: FieldError) -> str:
         return check_message(self.language, error.check_name, error.field_name, error.values)
 
-    def employee(self, tag: str) -> Employee | None:
-        if tag not in self.employees:
+    def person(self, tag: str) -> _Person | None:
+        if tag not in self.people:
             employee = _employee_by_tag(self.session, self.ctx.company_id, tag)
+            person = None
             if employee is not None:
+                # Locked before its intervals are read, so a concurrent scan of the same person waits.
                 lock_employee(self.session, employee.id)
-            self.employees[tag] = employee
-        return self.employees[tag]
+                assert self.since is not None  # a row with an employee has an instant
+                person = _Person(
+                    employee.id, _intervals_since(self.session, self.ctx.company_id, employee.id, self.since)
+                )
+            self.people[tag] = person
+        return self.people[tag]
 
     def apply(self, row: object) -> dict[str, object]:
         """The row's result; a row passing every check is recorded, any other writes nothing."""
@@ -234,27 +342,80 @@ class _Batch:
         if malformed is not None or instant is None:
             result["error_csv"] = self.message(malformed or FieldError("csv_data", "valid_scan_list"))
             return result
-        employee = self.employee(tag)
-        if employee is None:
+        person = self.person(tag)
+        if person is None:
             result["error_authenticate"] = self.message(FieldError("rfidTag", "rfid_unknown"))
             return result
-        interval = open_interval(self.session, self.ctx.company_id, employee.id)
-        action = decided_action(interval, instant, self.rules.limit)
-        refusal = self.refusal(employee, interval, action, instant)
+        refusal = self.place(person, instant, result)
         if refusal is not None:
             result["error_check_in_out"] = self.message(refusal)
-            return result
-        scan = Scan(self.ctx.company_id, employee.id, action, instant, "rfid", self.ctx.device_id)
-        record_scan(self.session, interval, scan, self.rules.limit)
         return result
 
-    def refusal(
-        self, employee: Employee, interval: OpenInterval | None, action: str, instant: dt.datetime
-    ) -> FieldError | None:
-        if _is_duplicate(self.session, employee.id, instant):
+    def scan(self, person: _Person, action: str, instant: dt.datetime) -> Scan:
+        return Scan(self.ctx.company_id, person.id, action, instant, "rfid", self.ctx.device_id)
+
+    def place(self, person: _Person, instant: dt.datetime, result: dict[str, object]) -> FieldError | None:
+        """Records the scan where it falls among the person's intervals (module docstring), or says why not."""
+        waiting = person.waiting
+        if _is_boundary(person.intervals, instant) or (waiting is not None and waiting.scan.instant == instant):
             return FieldError("rfidTag", "duplicate_scan")
+        if _is_inside(person.intervals, instant):
+            return FieldError("time", "inside_interval")
+        if waiting is not None:
+            if instant < waiting.scan.instant:
+                return FieldError("time", "after_check_in")
+            if instant < waiting.before and instant - waiting.scan.instant < self.rules.limit:
+                self.store_pair(person, waiting.scan, instant)
+                return None
+            self.settle(person)
+        before = _next_check_in(person.intervals, instant)
+        if before is not None:
+            person.waiting = _Waiting(result, self.scan(person, "check_in", instant), before)
+            return None
+        return self.clock(person, instant)
+
+    def settle(self, person: _Person) -> None:
+        """Ends a waiting check-in that got no check-out in time: closed at the reset limit, or refused."""
+        waiting = person.waiting
+        assert waiting is not None
+        closing = waiting.scan.instant + self.rules.limit
+        if closing <= waiting.before:
+            self.store_pair(person, waiting.scan, closing)
+        else:
+            person.waiting = None
+            waiting.result["error_check_in_out"] = self.message(FieldError("time", "overlaps_interval"))
+
+    def store_pair(self, person: _Person, check_in: Scan, check_out: dt.datetime) -> None:
+        record_pair(self.session, check_in, check_out)
+        person.intervals.append((check_in.instant, check_out))
+        person.waiting = None
+
+    def clock(self, person: _Person, instant: dt.datetime) -> FieldError | None:
+        """A scan after every recorded check-in: the live rules, on the open interval."""
+        interval = open_interval(self.session, self.ctx.company_id, person.id)
+        action = decided_action(interval, instant, self.rules.limit)
         refused = refused_scan(interval, action, instant, self.rules.limit)
-        return None if refused is None else FieldError("time", refused[1])
+        if refused is not None:
+            return FieldError("time", refused[1])
+        check_in, check_out = record_scan(self.session, interval, self.scan(person, action, instant), self.rules.limit)
+        if interval is not None:  # now closed: by this check-out, or (expired) at its limit before this check-in
+            closed_at = check_out or interval.check_in_at + self.rules.limit
+            person.intervals = [i for i in person.intervals if i != (interval.check_in_at, None)]
+            person.intervals.append((interval.check_in_at, closed_at))
+        if check_out is None:
+            person.intervals.append((check_in, None))
+        return None
+
+    def finish(self) -> None:
+        """Settles the check-ins still waiting when the rows run out."""
+        for person in self.people.values():
+            if person is not None and person.waiting is not None:
+                self.settle(person)
+
+
+def _earliest(rows: list[object], tz: zoneinfo.ZoneInfo) -> dt.datetime | None:
+    instants = [_row_instant(row, tz)[0] for row in rows if isinstance(row, dict)]
+    return min((instant for instant in instants if instant is not None), default=None)
 
 
 def store_attendances(session: Session, ctx: IFlowContext, form: Form) -> Reply:
@@ -262,8 +423,11 @@ def store_attendances(session: Session, ctx: IFlowContext, form: Form) -> Reply:
     checks = Checks()
     rows = _rows(form, checks)
     checks.raise_if_any()
-    batch = _Batch(session, ctx, form.get("api_language", "").strip() or DEFAULT_LANGUAGE)
+    language = form.get("api_language", "").strip() or DEFAULT_LANGUAGE
+    rules = _Rules(company_zone(session, ctx), reset_limit(session, ctx.company_id))
+    batch = _Batch(session, ctx, language, rules, _earliest(rows, rules.tz))
     results = [batch.apply(row) for row in rows]
+    batch.finish()
     refused = sum(1 for r in results if r["error_authenticate"] or r["error_check_in_out"] or r["error_csv"])
     body: dict[str, object] = {"stored": len(results) - refused, "refused": refused, "attendances": results}
     return Reply(body)
