@@ -62,6 +62,14 @@ class ConsoleTenant(CompanyRows):
             yield http, csrf_of(http.get("/admin/"))
 
 
+def console_user(server: LiveServer, company_id: int, email: str, name: str = "") -> ConsoleTenant:
+    """A console user of an existing company (made by another face's factory)."""
+    password = f"pw-{uuid.uuid4().hex}"
+    with server.db.transaction(write=True) as session:
+        user, _ = create_user(session, company_id=company_id, email=email, name=name, password=password)
+        return ConsoleTenant(server, company_id, email, password, user.id)
+
+
 def new_console_tenant(server: LiveServer, name: str = "Ana Pop") -> ConsoleTenant:
     email = f"ana-{uuid.uuid4().hex[:8]}@example.com"
     password = f"pw-{uuid.uuid4().hex}"

@@ -152,3 +152,37 @@ def test_timesheet_and_approving_a_leave(server: LiveServer, browser: playwright
     playwright.expect(row.get_by_role("cell").nth(2)).to_have_text("approved")
     page.screenshot(path=shots / "iflow-employee.png", full_page=True)
     page.close()
+
+
+def test_a_purchase_request_approved_through_both_stages(
+    server: LiveServer, browser: playwright.Browser, shots: Path
+) -> None:
+    import uuid
+
+    from tests.admin.factories import console_user
+    from tests.cflow.factories import PURCHASE, new_tenant
+
+    cflow = new_tenant(server)
+    stages = [{**PURCHASE["stages"][0], "reviewers": ["role:manager"]}, PURCHASE["stages"][1]]
+    cflow.import_workflow({**PURCHASE, "stages": stages})
+    with server.client() as api:
+        number = cflow.record_id(api, "PurchaseRequest", {"Item": "Laptop", "Amount": 1200, "Tags": ["it", "2027"]})
+    people = {}
+    for role in ("manager", "finance"):
+        people[role] = console_user(server, cflow.company_id, f"{role}-{uuid.uuid4().hex[:6]}@example.com")
+        cflow.add_user(people[role].email, role=role)
+
+    for role, next_stage in (("manager", "Finance Review"), ("finance", "END")):
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        _sign_in(page, people[role], "/admin/cflow/workflows/PurchaseRequest")
+        if role == "manager":
+            page.screenshot(path=shots / "cflow-board.png", full_page=True)
+        page.get_by_role("link", name=f"#{number} Laptop").click()
+        page.get_by_label("Comments").fill(f"OK from {role}")
+        page.get_by_role("button", name="Approve").click()
+        playwright.expect(page.get_by_role("status")).to_have_text("The record was updated.")
+        playwright.expect(page.get_by_text(f"now at {next_stage}")).to_be_visible()
+        if role == "finance":
+            playwright.expect(page.get_by_text("(approved)")).to_be_visible()
+            page.screenshot(path=shots / "cflow-record.png", full_page=True)
+        page.close()

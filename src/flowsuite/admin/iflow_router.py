@@ -13,11 +13,19 @@ from flowsuite.admin.services.accounts import Console
 from flowsuite.admin.services.board import board
 from flowsuite.admin.services.employee import decide_event, employee_month
 from flowsuite.admin.services.timesheet import DEFAULT_TOTALS, Timesheet, as_csv, as_xlsx, timesheet
-from flowsuite.admin.web import PREFIX, SECURITY_HEADERS, CheckedConsole, ConsoleDep, page, runtime_of, see_other
+from flowsuite.admin.web import (
+    PREFIX,
+    SECURITY_HEADERS,
+    CheckedConsole,
+    ConsoleDep,
+    audit,
+    page,
+    runtime_of,
+    see_other,
+)
 from flowsuite.core.errors import NotFound
-from flowsuite.core.http import caller_of
 from flowsuite.iflow.totals import TOTAL_NAMES, UnknownTotals
-from flowsuite.tenancy.service import record_audit, zone
+from flowsuite.tenancy.service import zone
 
 router = APIRouter(prefix=f"{PREFIX}/iflow", include_in_schema=False)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -147,16 +155,7 @@ def decide(
     try:
         with runtime.db.transaction(write=True) as session:
             decide_event(session, console.company_id, event_id, decision)
-            record_audit(
-                session,
-                face="admin",
-                action="decide_event",
-                caller=caller_of(request),
-                company_id=console.company_id,
-                entity_type="iflow_event",
-                entity_id=event_id,
-                description=f"{console.email}: {decision}",
-            )
+            audit(session, request, console, "decide_event", decision, "iflow_event", event_id)
     except NotFound as missing:
         return _not_found(request, console, missing)
     return see_other(f"{PREFIX}/iflow/employees/{employee_id}?{urlencode({'period': period, 'notice': 'decided'})}")

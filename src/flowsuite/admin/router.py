@@ -12,6 +12,7 @@ from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from flowsuite.admin.cflow_router import router as cflow_router
 from flowsuite.admin.iflow_router import router as iflow_router
 from flowsuite.admin.itflow_router import router as itflow_router
 from flowsuite.admin.services import keys
@@ -23,6 +24,7 @@ from flowsuite.admin.web import (
     CheckedConsole,
     ConsoleDep,
     FormRefused,
+    audit,
     install,
     is_https,
     page,
@@ -59,14 +61,7 @@ def _writing(request: Request, console: Console, action: str, description: str) 
     runtime = runtime_of(request)
     with runtime.db.transaction(write=True) as session:
         yield session
-        record_audit(
-            session,
-            face="admin",
-            action=action,
-            caller=caller_of(request),
-            company_id=console.company_id,
-            description=f"{console.email}: {description}",
-        )
+        audit(session, request, console, action, description)
 
 
 def _reading(request: Request, work: Callable[[Session], T]) -> T:
@@ -334,7 +329,12 @@ def iflow_device_remove(request: Request, console: CheckedConsole, device_id: in
 
 # ------------------------------------------------------------------------------------------- revocation
 
-_LIST_OF = {"itflow": "/itflow/keys", "iflow": "/iflow/access", "iflow_token": "/iflow/access"}
+_LIST_OF = {
+    "itflow": "/itflow/keys",
+    "iflow": "/iflow/access",
+    "iflow_token": "/iflow/access",
+    "cflow": "/cflow/access",
+}
 
 
 @router.post("/keys/{kind}/{credential_id}/revoke")
@@ -356,3 +356,4 @@ def mount(app: FastAPI) -> None:
     app.include_router(router)
     app.include_router(iflow_router)
     app.include_router(itflow_router)
+    app.include_router(cflow_router)

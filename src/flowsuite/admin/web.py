@@ -20,11 +20,13 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from flowsuite.admin.services.accounts import Console, current_console
+from flowsuite.core.http import caller_of
 from flowsuite.core.runtime import Runtime
-from flowsuite.tenancy.service import zone
+from flowsuite.tenancy.service import record_audit, zone
 
 PREFIX = "/admin"
 SESSION_COOKIE = "flowsuite_session"
@@ -83,6 +85,28 @@ async def checked_form(request: Request, console: Annotated[Console, Depends(sig
 
 ConsoleDep = Annotated[Console, Depends(signed_in)]
 CheckedConsole = Annotated[Console, Depends(checked_form)]
+
+
+def audit(
+    session: Session,
+    request: Request,
+    console: Console,
+    action: str,
+    description: str,
+    entity_type: str = "",
+    entity_id: int | None = None,
+) -> None:
+    """Records in the audit log, in the write's own transaction, who did what in the console."""
+    record_audit(
+        session,
+        face="admin",
+        action=action,
+        caller=caller_of(request),
+        company_id=console.company_id,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        description=f"{console.email}: {description}",
+    )
 
 
 def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:

@@ -10,8 +10,8 @@ from flowsuite.cflow.definitions import ANYONE, ROLE_PREFIX
 @dataclass(frozen=True, slots=True)
 class CflowUserContext:
     company_id: int
-    # The company's API key (a core credential).
-    credential_id: int
+    # The company's API key (a core credential); None for a person acting in the admin console.
+    credential_id: int | None
     user_id: int
     username: str
     role: str

@@ -235,7 +235,7 @@ def _audit(source: Connectable, endpoint: Endpoint, call: Call, caller: Caller, 
     )
 
 
-def _run(runtime: Runtime, endpoint: Endpoint, presented: Presented, caller: Caller) -> tuple[Reply, int]:
+def _run(runtime: Runtime, endpoint: Endpoint, presented: Presented, caller: Caller) -> tuple[Reply, int | None]:
     if not endpoint.writes:
         with runtime.db.reading() as connection:
             call = _call(runtime, connection, presented)

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flowsuite.core.errors import InvalidInput
+from flowsuite.cflow import keys as cflow_keys
+from flowsuite.cflow.models import CflowUser
+from flowsuite.core.errors import InvalidInput, NotFound
 from flowsuite.core.secrets import ServerSecret
 from flowsuite.iflow import keys as iflow_keys
 from flowsuite.itflow import keys as itflow_keys
@@ -20,7 +22,12 @@ from flowsuite.itflow.models import Client
 from flowsuite.tenancy.service import list_credentials, revoke_credential
 
 # The faces whose credentials the console revokes, by the name its forms use.
-REVOCABLE = {"itflow": itflow_keys.FACE, "iflow": iflow_keys.KEY_FACE, "iflow_token": iflow_keys.TOKEN_FACE}
+REVOCABLE = {
+    "itflow": itflow_keys.FACE,
+    "iflow": iflow_keys.KEY_FACE,
+    "iflow_token": iflow_keys.TOKEN_FACE,
+    "cflow": cflow_keys.FACE,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,23 +98,41 @@ def create_itflow_key(
 def iflow_credentials(session: Session, company_id: int) -> tuple[list[Credential], list[Credential]]:
     """The company's iFlow API keys and access tokens (the token's scope is its administrator)."""
     administrators = {token.id: token.administrator_name for token in iflow_keys.list_tokens(session, company_id)}
+    return (
+        _rows(session, company_id, iflow_keys.KEY_FACE),
+        _rows(session, company_id, iflow_keys.TOKEN_FACE, administrators),
+    )
 
-    def rows(face: str) -> list[Credential]:
-        return [
-            Credential(
-                c.id,
-                c.name,
-                c.secret_hint,
-                administrators.get(c.id, ""),
-                c.created_at,
-                c.expires_on,
-                c.last_used_at,
-                c.revoked_at is not None,
-            )
-            for c in list_credentials(session, company_id, face)
-        ]
 
-    return rows(iflow_keys.KEY_FACE), rows(iflow_keys.TOKEN_FACE)
+def _rows(session: Session, company_id: int, face: str, scope: dict[int, str] | None = None) -> list[Credential]:
+    return [
+        Credential(
+            c.id,
+            c.name,
+            c.secret_hint,
+            (scope or {}).get(c.id, ""),
+            c.created_at,
+            c.expires_on,
+            c.last_used_at,
+            c.revoked_at is not None,
+        )
+        for c in list_credentials(session, company_id, face)
+    ]
+
+
+def cflow_credentials(session: Session, company_id: int) -> list[Credential]:
+    """The company's Cflow API keys: the newest active one is in use, the others were replaced."""
+    return _rows(session, company_id, cflow_keys.FACE)
+
+
+def rotate_cflow_user_key(
+    session: Session, secret: ServerSecret, *, company_id: int, user_id: int
+) -> tuple[str, cflow_keys.IssuedSecret]:
+    """A new user key for one of the company's Cflow users; the old one stops working at once."""
+    user = session.scalar(select(CflowUser).where(CflowUser.company_id == company_id, CflowUser.id == user_id))
+    if user is None:
+        raise NotFound(f"No Cflow user with id {user_id}.")
+    return user.username, cflow_keys.rotate_user_key(session, secret, user)
 
 
 def revoke(session: Session, *, company_id: int, kind: str, credential_id: int) -> str:
