@@ -1,4 +1,7 @@
-"""The demo company's console user: a known address, a new password on every run."""
+"""The demo company's console user: a known address, a new password on every run.
+
+The address is the demo Cflow manager's, so that the person signed in reviews the purchase requests waiting
+at Manager Review (the console acts in Cflow as the Cflow user of the same address)."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from sqlalchemy.orm import Session
 from flowsuite.admin.models import AdminUser
 from flowsuite.admin.services.accounts import create_user, set_password
 
-DEMO_EMAIL = "admin@demo.example"
+DEMO_EMAIL = "mihai.manager@demo.example"
 
 
 @dataclass(frozen=True)
@@ -27,7 +30,7 @@ class DemoConsole:
 def seed_admin(session: Session, company_id: int) -> DemoConsole:
     user = session.scalar(select(AdminUser).where(func.lower(AdminUser.email) == DEMO_EMAIL))
     if user is None:
-        _, password = create_user(session, company_id=company_id, email=DEMO_EMAIL, name="Demo Admin")
+        _, password = create_user(session, company_id=company_id, email=DEMO_EMAIL, name="Mihai Manager")
     else:
         password = set_password(session, user)
     return DemoConsole(DEMO_EMAIL, password)
