@@ -385,6 +385,8 @@ class Ticket(_Tenant, Base):
 
 
 Index("ux_itflow_tickets_number", Ticket.company_id, Ticket.ticket_number, unique=True)
+# A client's tickets: the API's `client_id` reads, the console's client page and its open-ticket counts.
+Index("ix_itflow_tickets_client", Ticket.company_id, Ticket.ticket_client_id, Ticket.ticket_id)
 
 
 class TicketReply(_Tenant, Base):

@@ -23,6 +23,8 @@ from flowsuite.itflow.services.tickets import tickets
 from flowsuite.tenancy.service import Caller
 
 PAGE_SIZE = 50
+# Counting stops here: past it a person reads "10,000+", and a search never scans all rows twice.
+COUNT_CAP = 10_000
 Row = TypeVar("Row")
 
 
@@ -34,6 +36,10 @@ class Listing(Generic[Row]):
     query: str
     total: int
 
+    @property
+    def total_text(self) -> str:
+        return f"{COUNT_CAP:,}+" if self.total > COUNT_CAP else f"{self.total:,}"
+
 
 def _search(columns: list[Any], query: str) -> ColumnElement[bool]:
     needle = query.strip().lower()
@@ -43,11 +49,15 @@ def _search(columns: list[Any], query: str) -> ColumnElement[bool]:
 def _page(
     session: Session, statement: Select[Any], id_column: Any, before: int | None, count_from: Select[Any]
 ) -> tuple[list[Any], int | None, int]:
-    total = int(session.scalar(select(func.count()).select_from(count_from.subquery())) or 0)
-    if before is not None:
-        statement = statement.where(id_column < before)
-    rows = list(session.execute(statement.order_by(id_column.desc()).limit(PAGE_SIZE + 1)).all())
+    """One page, newest first, the next page's `before`, and how many rows match (at most COUNT_CAP + 1)."""
+    page_statement = statement if before is None else statement.where(id_column < before)
+    rows = list(session.execute(page_statement.order_by(id_column.desc()).limit(PAGE_SIZE + 1)).all())
     following = rows[PAGE_SIZE - 1][0] if len(rows) > PAGE_SIZE else None
+    if before is None and following is None:
+        total = len(rows)  # the first page holds them all: no need to count
+    else:
+        capped = count_from.limit(COUNT_CAP + 1).subquery()
+        total = int(session.scalar(select(func.count()).select_from(capped)) or 0)
     return rows[:PAGE_SIZE], following, total
 
 
