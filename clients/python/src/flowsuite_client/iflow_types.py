@@ -4,8 +4,7 @@ iFlow's replies are JSON with the vendor's own types (ids as strings, hours as n
 returned as sent; these declarations only name their keys and types.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: TypedDict must see NotRequired[...] to tell optional keys.
 from typing import NotRequired, TypedDict
 
 

@@ -284,10 +284,11 @@ class ModuleCalls(Generic[R]):
 
     def update(self, record_id: int, /, **fields: FieldValue) -> Call[int]:
         """Updates the record's given fields; ITFlow's count (1)."""
-        return typing.cast(Call[int], self._write("update", {self.spec.pk: record_id, **fields}, parse_count))
+        return typing.cast(Call[int], self._write("update", {**fields, self.spec.pk: record_id}, parse_count))
 
     def _by_id(self, function: str, record_id: int, client_id: int | None) -> Call[int]:
-        values = {self.spec.pk: record_id, "client_id": client_id}
+        # The id last: for the clients module, the record's id *is* client_id.
+        values = {"client_id": client_id, self.spec.pk: record_id}
         return typing.cast(Call[int], self._write(function, values, parse_count))
 
     def delete(self, record_id: int, /, *, client_id: int | None = None) -> Call[int]:
@@ -366,8 +367,9 @@ def legacy_text(response: httpx.Response) -> str:
 
 
 def parse_caller(response: httpx.Response) -> str | None:
-    answer = legacy_text(response).strip()
-    return answer.rsplit(" - ", 1)[0] if answer else None
+    # "<name> - <digits>", and " - <digits>" when nobody has the number: the digits hold no "-".
+    name = legacy_text(response).rsplit("-", 1)[0].strip()
+    return name or None
 
 
 def parse_phonebook(response: httpx.Response) -> list[PhonebookEntry]:

@@ -6,8 +6,7 @@ strings into ints, Decimals, dates, datetimes and durations, so the types are wr
 are the original's column names. A column a newer server adds comes through as its string.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: TypedDict must see NotRequired[...] to tell optional keys.
 import datetime as dt
 import re
 import types
