@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import json
+import subprocess
 import sys
 import tomllib
+import venv
 from collections.abc import Callable
 from pathlib import Path
 
@@ -170,3 +173,24 @@ def test_the_package_imports_nothing_but_the_standard_library_and_httpx() -> Non
             for module in modules:
                 top = module.split(".")[0]
                 assert top in allowed or top in sys.stdlib_module_names, (source.name, module)
+
+
+def test_the_sdk_installs_alone_in_a_fresh_virtualenv(tmp_path: Path) -> None:
+    """pip install of clients/python into an empty virtualenv brings httpx and nothing of the server's."""
+    # A virtualenv without pip of its own (seeding one takes most of the time); this pip installs into it.
+    venv.create(tmp_path / "venv", with_pip=False)
+    python = str(tmp_path / "venv" / "bin" / "python")
+    pip = [sys.executable, "-m", "pip", "--python", python]
+    subprocess.run([*pip, "install", "-q", str(SDK)], check=True, capture_output=True, timeout=300)
+    listed = subprocess.run([*pip, "list", "--format=json"], check=True, capture_output=True, text=True, timeout=60)
+    installed = {package["name"].lower() for package in json.loads(listed.stdout)}
+    assert {"flowsuite-client", "httpx"} <= installed
+    assert not installed & {"flowsuite", "fastapi", "sqlalchemy", "pydantic", "uvicorn", "psycopg"}
+    imported = subprocess.run(
+        [python, "-c", "import flowsuite_client; print(flowsuite_client.ITFlowClient.__module__)"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert imported.stdout.strip() == "flowsuite_client.itflow"
