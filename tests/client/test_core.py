@@ -109,6 +109,26 @@ def test_an_html_page_is_a_wrong_base_url(make: Callable[[httpx.MockTransport], 
     assert wrong.value.status_code == 404
 
 
+def test_legacy_text_sent_as_html_is_still_read() -> None:
+    # ITFlow's own /api.php answers plain text with PHP's default text/html.
+    transport, _ = scripted(httpx.Response(200, text="Jane Doe - 12125550110", headers={"content-type": "text/html"}))
+    assert ITFlowClient("http://x.test", "k", transport=transport).legacy.caller_id("12125550110") == "Jane Doe"
+    lines = "Acme - Jane Doe - jane@example.com<br>Beta - Bo - bo@example.com<br>"
+    transport, _ = scripted(httpx.Response(200, text=lines, headers={"content-type": "text/html; charset=UTF-8"}))
+    assert [
+        e.contact_email for e in ITFlowClient("http://x.test", "k", transport=transport).legacy.client_emails()
+    ] == [
+        "jane@example.com",
+        "bo@example.com",
+    ]
+
+
+def test_the_originals_empty_500_is_an_itflow_error() -> None:
+    transport, _ = scripted(httpx.Response(500, headers={"content-type": "application/json"}))
+    with pytest.raises(ITFlowError, match="empty body"):
+        itflow_with(transport).assets.create(asset_name="PC", asset_purchase_date="notadate")
+
+
 def test_a_body_that_is_not_json_is_reported() -> None:
     transport, _ = scripted(httpx.Response(200, text="<?php echo 1;"))
     with pytest.raises(UnexpectedResponse, match="not JSON"):

@@ -202,8 +202,14 @@ def json_body(response: httpx.Response) -> Any:
 
 
 def refuse_html(response: httpx.Response) -> None:
-    """For plain-text answers: an HTML page is a wrong base URL (or a proxy's error page), never the API."""
-    if response.headers.get("content-type", "").startswith("text/html"):
+    """An HTML page is a wrong base URL (or a proxy's error page), never the API.
+
+    Judged by the body, not only the content type: ITFlow's /api.php answers its plain text as text/html.
+    """
+    if not response.headers.get("content-type", "").startswith("text/html"):
+        return
+    start = response.content[:200].lstrip().lower()
+    if start.startswith((b"<!doctype html", b"<html", b"<head", b"<body")):
         raise UnexpectedResponse(
             f"{describe(response)}, an HTML page, not the API: is base_url right?", response.status_code
         )

@@ -151,6 +151,11 @@ def envelope(response: httpx.Response) -> dict[str, Any]:
     """ITFlow's `{"success": ...}` object; AuthenticationFailed for a 401, UnexpectedResponse for anything else."""
     if response.status_code == 401 and not response.content:
         raise AuthenticationFailed("ITFlow answered 401 with no body: no api_key reached it", 401)
+    if response.status_code >= 500 and not response.content:
+        # How the original answers a failed SQL statement (an invalid date, a negative limit, ...).
+        raise ITFlowError(
+            f"HTTP {response.status_code} with an empty body: the server failed on this input", response.status_code
+        )
     body = json_body(response)
     if not isinstance(body, dict) or "success" not in body:
         raise UnexpectedResponse(f"not an ITFlow answer (no `success`): {str(body)[:200]}", response.status_code)
