@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import typing
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
@@ -153,7 +152,7 @@ class IFlowCalls:
         *,
         credential: Credential | None,
         reads: bool = False,
-    ) -> Any:
+    ) -> Call[Any]:
         auth_fields, headers = ({}, {}) if credential is None else self._credential(credential, path)
         body = {**auth_fields, "api_language": self.language, **fields}
         return Call(Request("POST", path, form=body, headers=headers, idempotent=reads), parse)
@@ -162,20 +161,14 @@ class IFlowCalls:
         """user/get_work_schedule (api_key): every employee's month, with the asked totals (e.g. `total`,
         `overtime`, `regular_weekend_night`)."""
         fields = form(year=year, month=f"{month:02d}", totals=totals)
-        return typing.cast(
-            Call[WorkScheduleReport],
-            self._post(f"{API}/user/get_work_schedule", fields, parse_reply, credential="api_key", reads=True),
-        )
+        return self._post(f"{API}/user/get_work_schedule", fields, parse_reply, credential="api_key", reads=True)
 
     def users_get_work_schedule(
         self, /, year: int | None = None, month: int | None = None, totals: Sequence[str] | None = None
     ) -> Call[WorkScheduleReport]:
         """users/get_work_schedule (Bearer): the same report; year and month default to the current ones."""
         fields = form(year=year, month=None if month is None else f"{month:02d}", totals=totals)
-        return typing.cast(
-            Call[WorkScheduleReport],
-            self._post(f"{API}/users/get_work_schedule", fields, parse_reply, credential="token", reads=True),
-        )
+        return self._post(f"{API}/users/get_work_schedule", fields, parse_reply, credential="token", reads=True)
 
     def sync_user(
         self, update_by: Literal["cnp", "id_card"], update_by_value: str, /, **fields: FormValue
@@ -185,12 +178,11 @@ class IFlowCalls:
         `fields` are the sync fields (full_name, team_name, cnp, id_card, is_enabled, rfid_tag, birth_date, ...).
         """
         values = form(update_by=update_by, update_by_value=update_by_value, **fields)
-        return typing.cast(Call[SyncReply], self._post(f"{API}/user/sync", values, parse_reply, credential="api_key"))
+        return self._post(f"{API}/user/sync", values, parse_reply, credential="api_key")
 
     def _status(self, which: str, attendance_type: AttendanceType | None) -> Call[list[EmployeeStatus]]:
         fields = form(attendance_type=attendance_type)
-        call = self._post(f"{API}/users/{which}", fields, parse_list, credential="token", reads=True)
-        return typing.cast(Call[list[EmployeeStatus]], call)
+        return self._post(f"{API}/users/{which}", fields, parse_list, credential="token", reads=True)
 
     def get_today_status(self, /, attendance_type: AttendanceType | None = None) -> Call[list[EmployeeStatus]]:
         """users/get_today_status (Bearer): every enabled employee's status today (live attendance by default)."""
@@ -224,8 +216,7 @@ class IFlowCalls:
             date_interval_start=date_interval_start,
             date_interval_end=date_interval_end,
         )
-        call = self._post(f"{API}/events/get_activity_events", fields, parse_list, credential="token", reads=True)
-        return typing.cast(Call[list[ActivityEvent]], call)
+        return self._post(f"{API}/events/get_activity_events", fields, parse_list, credential="token", reads=True)
 
     def set_work_schedule(
         self, user_id: str | int, date: dt.date | str, intervals: Sequence[str] | str, /
@@ -233,8 +224,7 @@ class IFlowCalls:
         """user/set_work_schedule: replaces the employee's plan for the day (`["08:00-12:00", "12:30-16:30"]`;
         an empty list clears it; `22:00-06:00` ends the next morning)."""
         fields = {**form(user_id=user_id, date=date), "intervals": form_value(intervals)}
-        call = self._post(f"{API}/user/set_work_schedule", fields, parse_reply, credential="either")
-        return typing.cast(Call[PlannedDay], call)
+        return self._post(f"{API}/user/set_work_schedule", fields, parse_reply, credential="either")
 
     def add_event(
         self,
@@ -265,15 +255,12 @@ class IFlowCalls:
             other_leave_type_name=other_leave_type_name,
             reason_message=reason_message,
         )
-        return typing.cast(
-            Call[str], self._post(f"{API}/events/add_event", fields, parse_event_id, credential="either")
-        )
+        return self._post(f"{API}/events/add_event", fields, parse_event_id, credential="either")
 
     def set_approve_status(self, event_id: str | int, approve_status: str, /) -> Call[ApproveStatusReply]:
         """events/set_approve_status: approves or rejects an event (`approved`, `not_approved`, ...)."""
         fields = form(event_id=event_id, approve_status=approve_status)
-        call = self._post(f"{API}/events/set_approve_status", fields, parse_reply, credential="either")
-        return typing.cast(Call[ApproveStatusReply], call)
+        return self._post(f"{API}/events/set_approve_status", fields, parse_reply, credential="either")
 
     def clock(
         self,
@@ -287,20 +274,19 @@ class IFlowCalls:
         """user/clock: checks an employee (by user_id or rfid_tag) in or out at `time` (default now; a naive
         datetime is the company's local time)."""
         fields = form(action=action, user_id=user_id, rfid_tag=rfid_tag, time=time)
-        return typing.cast(Call[ClockReply], self._post(f"{API}/user/clock", fields, parse_reply, credential="either"))
+        return self._post(f"{API}/user/clock", fields, parse_reply, credential="either")
 
     def rfid_auto_attendance(self, access_token: str, rfid_tag: str, /) -> Call[ScanReply]:
         """rfid_devices/auto_attendance: one badge scan at the terminal whose serial is `access_token`."""
         fields = form(access_token=access_token, rfid_tag=rfid_tag)
-        call = self._post("/api/rfid_devices/auto_attendance", fields, parse_reply, credential=None)
-        return typing.cast(Call[ScanReply], call)
+        return self._post("/api/rfid_devices/auto_attendance", fields, parse_reply, credential=None)
 
     def rfid_store_attendances(self, access_token: str, scans: Sequence[OfflineScan], /) -> Call[StoredAttendances]:
         """rfid_v2/offline_attendance/store_attendances: a terminal's buffered scans; each one's outcome."""
         rows = [{"errorMsg": "", **scan} for scan in scans]
         fields = {**form(access_token=access_token), "csv_data": json.dumps(rows)}
         path = "/api/rfid_v2/offline_attendance/store_attendances"
-        return typing.cast(Call[StoredAttendances], self._post(path, fields, parse_reply, credential=None))
+        return self._post(path, fields, parse_reply, credential=None)
 
 
 # ---- sync and async faces -----------------------------------------------------------------------------

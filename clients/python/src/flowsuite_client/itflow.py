@@ -54,6 +54,7 @@ from flowsuite_client.itflow_rows import (
 
 R = TypeVar("R")
 F = TypeVar("F")
+T = TypeVar("T")
 
 NO_RESOURCE = "No resource (for this client and company) with the specified parameter(s)."
 DECRYPT_PASSWORD = "api_key_decrypt_password"
@@ -238,7 +239,7 @@ class ModuleCalls(Generic[R]):
             raise ValueError("credentials need the key's decrypt password: ITFlowClient(..., decrypt_password=...)")
         return {DECRYPT_PASSWORD: self.auth.decrypt_password}
 
-    def _write(self, function: str, values: Mapping[str, FieldValue], parse: Callable[[httpx.Response], Any]) -> Any:
+    def _write(self, function: str, values: Mapping[str, FieldValue], parse: Callable[[httpx.Response], T]) -> Call[T]:
         body = {"api_key": self.auth.api_key, **self._secret_body(), **present(values)}
         return Call(Request("POST", self._path(function), json=body), parse)
 
@@ -285,16 +286,16 @@ class ModuleCalls(Generic[R]):
 
     def create(self, /, **fields: FieldValue) -> Call[int]:
         """Creates a record from ITFlow's fields (`client_id` names the client for an all-clients key); the new id."""
-        return typing.cast(Call[int], self._write("create", fields, parse_insert_id))
+        return self._write("create", fields, parse_insert_id)
 
     def update(self, record_id: int, /, **fields: FieldValue) -> Call[int]:
         """Updates the record's given fields; ITFlow's count (1)."""
-        return typing.cast(Call[int], self._write("update", {**fields, self.spec.pk: record_id}, parse_count))
+        return self._write("update", {**fields, self.spec.pk: record_id}, parse_count)
 
     def _by_id(self, function: str, record_id: int, client_id: int | None) -> Call[int]:
         # The id last: for the clients module, the record's id *is* client_id.
         values = {"client_id": client_id, self.spec.pk: record_id}
-        return typing.cast(Call[int], self._write(function, values, parse_count))
+        return self._write(function, values, parse_count)
 
     def delete(self, record_id: int, /, *, client_id: int | None = None) -> Call[int]:
         """Deletes the record; ITFlow's count (1)."""
@@ -424,26 +425,25 @@ class LegacyCalls:
     def __init__(self, auth: Auth) -> None:
         self.auth = auth
 
-    def _get(self, params: Mapping[str, FieldValue], parse: Callable[[httpx.Response], Any], reads: bool) -> Any:
+    def _get(self, params: Mapping[str, FieldValue], parse: Callable[[httpx.Response], T], reads: bool) -> Call[T]:
         query = {"api_key": self.auth.api_key, **{k: str(v) for k, v in present(params).items()}}
         return Call(Request("GET", "/api.php", params=query, idempotent=reads), parse)
 
     def caller_id(self, phone_number: str, /) -> Call[str | None]:
         """The name of whoever has this phone number (contact, location, vendor), or None."""
-        return typing.cast(Call[str | None], self._get({"cid": phone_number}, parse_caller, reads=True))
+        return self._get({"cid": phone_number}, parse_caller, reads=True)
 
     def phonebook(self, /) -> Call[list[PhonebookEntry]]:
         """The XML phonebook, parsed."""
-        return typing.cast(Call[list[PhonebookEntry]], self._get({"phonebook": ""}, parse_phonebook, reads=True))
+        return self._get({"phonebook": ""}, parse_phonebook, reads=True)
 
     def client_emails(self, /) -> Call[list[ClientEmail]]:
         """Every client's primary contact and address."""
-        call = self._get({"client_emails": ""}, parse_client_emails, reads=True)
-        return typing.cast(Call[list[ClientEmail]], call)
+        return self._get({"client_emails": ""}, parse_client_emails, reads=True)
 
     def balance(self, client_id: int, /) -> Call[Decimal]:
         """The client's account balance: open invoices minus payments."""
-        return typing.cast(Call[Decimal], self._get({"client_id": client_id}, parse_balance, reads=True))
+        return self._get({"client_id": client_id}, parse_balance, reads=True)
 
     def add_asset(
         self,
@@ -460,7 +460,7 @@ class LegacyCalls:
         """Adds an asset to the client (ITFlow answers no id)."""
         params: dict[str, FieldValue] = {"client_id": client_id, "add_asset": name, "type": type, "make": make}
         params.update({"model": model, "serial": serial, "os": os})
-        return typing.cast(Call[None], self._get(params, parse_asset_added, reads=False))
+        return self._get(params, parse_asset_added, reads=False)
 
 
 # ---- sync and async faces -----------------------------------------------------------------------------
