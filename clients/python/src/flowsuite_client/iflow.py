@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, Unpack
 
 import httpx
 
@@ -45,6 +45,7 @@ from flowsuite_client.iflow_types import (
     PlannedDay,
     ScanReply,
     StoredAttendances,
+    SyncFields,
     SyncReply,
     WorkScheduleReport,
 )
@@ -171,7 +172,7 @@ class IFlowCalls:
         return self._post(f"{API}/users/get_work_schedule", fields, parse_reply, credential="token", reads=True)
 
     def sync_user(
-        self, update_by: Literal["cnp", "id_card"], update_by_value: str, /, **fields: FormValue
+        self, update_by: Literal["cnp", "id_card"], update_by_value: str, /, **fields: Unpack[SyncFields]
     ) -> Call[SyncReply]:
         """user/sync (api_key): updates the employee whose `update_by` is `update_by_value`, or creates one.
 

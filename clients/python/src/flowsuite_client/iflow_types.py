@@ -5,6 +5,7 @@ returned as sent; these declarations only name their keys and types.
 """
 
 # No `from __future__ import annotations` here: TypedDict must see NotRequired[...] to tell optional keys.
+from datetime import date
 from typing import NotRequired, TypedDict
 
 
@@ -63,6 +64,32 @@ class User(TypedDict):
     phone_two: str | None
     user_id: str
     team_name: str
+
+
+class SyncFields(TypedDict, total=False):
+    """The fields user/sync may set (dates as `date` or `YYYY-MM-DD`; `is_enabled` as a bool or "1"/"0")."""
+
+    full_name: str
+    team_name: str
+    cnp: str
+    id_card: str
+    is_enabled: bool | str
+    disable_date: date | str
+    rfid_tag: str
+    id_card_issued_by: str
+    id_card_issue_date: date | str
+    bank_account: str
+    birth_date: date | str
+    employment_date: date | str
+    job_title: str
+    mark_number: str
+    contract_number: str
+    section: str
+    address: str
+    city: str
+    county: str
+    phone_one: str
+    phone_two: str
 
 
 class ReplyWarning(TypedDict):
