@@ -148,6 +148,18 @@ class AsyncRunner:
         await self.http.aclose()
 
 
+RunnerT = TypeVar("RunnerT", SyncRunner, AsyncRunner)
+CallsT = TypeVar("CallsT")
+
+
+class Bound(Generic[RunnerT, CallsT]):
+    """An object whose `sync_call` / `async_call` methods send what its builder makes through its runner."""
+
+    def __init__(self, runner: RunnerT, calls: CallsT) -> None:
+        self._runner: RunnerT = runner
+        self._calls: CallsT = calls
+
+
 class HasSyncRunner(Protocol):
     @property
     def _runner(self) -> SyncRunner: ...

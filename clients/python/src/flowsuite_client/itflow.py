@@ -27,6 +27,7 @@ from flowsuite_client._core import (
     DEFAULT_TIMEOUT,
     AsyncClient,
     AsyncRunner,
+    Bound,
     Call,
     Request,
     RetryPolicy,
@@ -466,12 +467,8 @@ class LegacyCalls:
 # ---- sync and async faces -----------------------------------------------------------------------------
 
 
-class ReadModule(Generic[R]):
+class ReadModule(Bound[SyncRunner, ModuleCalls[R]], Generic[R]):
     """A module's read, get, iter and create (ticket_replies has only these)."""
-
-    def __init__(self, runner: SyncRunner, calls: ModuleCalls[R]) -> None:
-        self._runner = runner
-        self._calls = calls
 
     read = sync_call(ModuleCalls[R].read)
     get = sync_call(ModuleCalls[R].get)
@@ -505,12 +502,8 @@ class TicketsModule(Module[Ticket]):
     resolve = sync_call(ModuleCalls[Ticket].resolve)
 
 
-class Legacy:
+class Legacy(Bound[SyncRunner, LegacyCalls]):
     """`/api.php`: caller ID, phonebook, client emails, balance, add asset."""
-
-    def __init__(self, runner: SyncRunner, calls: LegacyCalls) -> None:
-        self._runner = runner
-        self._calls = calls
 
     caller_id = sync_call(LegacyCalls.caller_id)
     phonebook = sync_call(LegacyCalls.phonebook)
@@ -519,12 +512,8 @@ class Legacy:
     add_asset = sync_call(LegacyCalls.add_asset)
 
 
-class AsyncReadModule(Generic[R]):
+class AsyncReadModule(Bound[AsyncRunner, ModuleCalls[R]], Generic[R]):
     """The async counterpart of ReadModule."""
-
-    def __init__(self, runner: AsyncRunner, calls: ModuleCalls[R]) -> None:
-        self._runner = runner
-        self._calls = calls
 
     read = async_call(ModuleCalls[R].read)
     get = async_call(ModuleCalls[R].get)
@@ -561,12 +550,8 @@ class AsyncTicketsModule(AsyncModule[Ticket]):
     resolve = async_call(ModuleCalls[Ticket].resolve)
 
 
-class AsyncLegacy:
+class AsyncLegacy(Bound[AsyncRunner, LegacyCalls]):
     """The async counterpart of Legacy."""
-
-    def __init__(self, runner: AsyncRunner, calls: LegacyCalls) -> None:
-        self._runner = runner
-        self._calls = calls
 
     caller_id = async_call(LegacyCalls.caller_id)
     phonebook = async_call(LegacyCalls.phonebook)
