@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+import flowsuite_client
 from flowsuite_client import (
     AsyncITFlowClient,
     ConnectionFailed,
@@ -203,9 +204,10 @@ def test_the_sdk_installs_alone_in_a_fresh_virtualenv(tmp_path: Path) -> None:
     pip = [sys.executable, "-m", "pip", "--python", python]
     subprocess.run([*pip, "install", "-q", str(SDK)], check=True, capture_output=True, timeout=300)
     listed = subprocess.run([*pip, "list", "--format=json"], check=True, capture_output=True, text=True, timeout=60)
-    installed = {package["name"].lower() for package in json.loads(listed.stdout)}
-    assert {"flowsuite-client", "httpx"} <= installed
-    assert not installed & {"flowsuite", "fastapi", "sqlalchemy", "pydantic", "uvicorn", "psycopg"}
+    installed = {package["name"].lower(): package["version"] for package in json.loads(listed.stdout)}
+    assert installed["flowsuite-client"] == flowsuite_client.__version__
+    assert "httpx" in installed
+    assert not installed.keys() & {"flowsuite", "fastapi", "sqlalchemy", "pydantic", "uvicorn", "psycopg"}
     imported = subprocess.run(
         [python, "-c", "import flowsuite_client; print(flowsuite_client.ITFlowClient.__module__)"],
         check=True,

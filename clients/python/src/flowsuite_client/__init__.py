@@ -5,6 +5,7 @@ blocking and an asyncio variant sharing one implementation (`_core`).
 """
 
 from flowsuite_client._core import RetryPolicy
+from flowsuite_client._version import __version__
 from flowsuite_client.errors import (
     APIError,
     AuthenticationFailed,
@@ -36,4 +37,5 @@ __all__ = [
     "PhonebookEntry",
     "RetryPolicy",
     "UnexpectedResponse",
+    "__version__",
 ]

@@ -17,13 +17,14 @@ from typing import Any, Concatenate, Generic, ParamSpec, Protocol, Self, TypeVar
 
 import httpx
 
+from flowsuite_client._version import __version__
 from flowsuite_client.errors import ConnectionFailed, UnexpectedResponse
 
 T = TypeVar("T")
 P = ParamSpec("P")
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
-USER_AGENT = "flowsuite-client/0.1.0"
+USER_AGENT = f"flowsuite-client/{__version__}"
 # Answers a proxy or a restarting server gives; worth another try for a read, never for a write.
 RETRY_STATUSES = frozenset({502, 503, 504})
 
