@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 
@@ -38,3 +40,24 @@ class CompanyRows:
         with self.server.db.transaction() as session:
             result = session.execute(select(table).where(*conditions).order_by(*table.primary_key.columns))
             return [dict(row) for row in result.mappings()]
+
+
+T = TypeVar("T")
+
+
+def in_parallel(count: int, work: Callable[[int], T]) -> list[T]:
+    """`work(i)` for every i in range(count), each on its own thread, all released at the same moment."""
+    start = threading.Barrier(count)
+    results: list[T | None] = [None] * count
+
+    def run(index: int) -> None:
+        start.wait()
+        results[index] = work(index)
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(result is not None for result in results)
+    return [result for result in results if result is not None]

@@ -173,7 +173,9 @@ def _row_counts(database_url: str) -> dict[str, int]:
     engine = create_engine(database_url)
     with engine.connect() as connection:
         tables = [
-            t for t in inspect(connection).get_table_names() if t.startswith(("itflow_", "iflow_")) or t == "companies"
+            t
+            for t in inspect(connection).get_table_names()
+            if t.startswith(("itflow_", "iflow_", "cflow_")) or t == "companies"
         ]
         counts = {t: connection.execute(text(f'SELECT count(*) FROM "{t}"')).scalar_one() for t in tables}
         counts["keys"] = connection.execute(select(func.count()).select_from(ApiCredential)).scalar_one()
@@ -198,10 +200,17 @@ def test_demo_twice_only_issues_new_keys(tmp_path: Path) -> None:
     assert (first["iflow_employees"], first["iflow_teams"], first["iflow_rfid_devices"]) == (40, 4, 1)
     for table in ("work_schedule_intervals", "live_attendance_intervals", "events"):
         assert first[f"iflow_{table}"] > 0, table
-    # Each run: two ITFlow keys, one iFlow api_key and one iFlow Bearer token; the terminal is registered once.
+    assert (first["cflow_workflows"], first["cflow_stages"], first["cflow_users"], first["cflow_records"]) == (
+        2,
+        8,
+        5,
+        9,
+    )
+    # Each run: two ITFlow keys, one iFlow api_key and one iFlow Bearer token, the Cflow API key (the previous
+    # one revoked) and new Cflow user keys; the terminal is registered once, the Cflow records made once.
     assert second == {
         **first,
-        "keys": first["keys"] + 4,
+        "keys": first["keys"] + 5,
         "itflow_api_keys": first["itflow_api_keys"] + 2,
         "iflow_access_tokens": first["iflow_access_tokens"] + 1,
     }

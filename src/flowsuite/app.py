@@ -8,6 +8,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from flowsuite import __version__
+from flowsuite.admin.router import mount as mount_admin
+from flowsuite.cflow.router import build_router as build_cflow_router
+from flowsuite.cflow.router import handlers as cflow_handlers
 from flowsuite.core import health
 from flowsuite.core.asgi import DirectPaths
 from flowsuite.core.runtime import Runtime
@@ -23,6 +26,10 @@ flowsuite speaks three business APIs wire-compatibly on one database.
 
 * **iFlow API V2** under `/api/api_v2/...`: form bodies in, the `{"api_reply": ...}` envelope out.
 * **ITFlow API v1** under `/api/v1/<module>/<function>.php`, and the legacy `/api.php`.
+* **Cflow integration API** under `/integromat/api/...`: the `apikey`, `userkey` and `username` headers,
+  JSON in and out with the vendor's keys (`Record_Id`, `Group_ID`, `"default:"`); refusals answer
+  `{"Message", "Errors": [{"Field", "Message"}]}` with 400, 401, 403, 404 or 409.
+* The **admin console** for people, at `/admin/` (not part of this API description).
 
 Every ITFlow reply uses the original's envelope: `success` is the *string* `"True"`/`"False"`,
 row values are strings or `null`, reads carry an integer `count`, creates a string `"1"`.
@@ -45,4 +52,6 @@ def create_app(settings: Settings | None = None) -> DirectPaths:
     app.include_router(build_itflow_router())
     app.include_router(itflow_legacy_router)
     app.include_router(build_iflow_router())
-    return DirectPaths(app, {**itflow_handlers(), **iflow_handlers()})
+    app.include_router(build_cflow_router())
+    mount_admin(app)
+    return DirectPaths(app, {**itflow_handlers(), **iflow_handlers(), **cflow_handlers()})

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import json
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,8 +41,18 @@ app.add_typer(iflow_app, name="iflow")
 iflow_app.add_typer(iflow_key_app, name="key")
 iflow_app.add_typer(iflow_token_app, name="token")
 iflow_app.add_typer(iflow_device_app, name="device")
+admin_app = typer.Typer(help="The admin web console (/admin/).", no_args_is_help=True)
+app.add_typer(admin_app, name="admin")
 iflow_free_day_app = typer.Typer(help="iFlow company free days (counted like national holidays).", no_args_is_help=True)
 iflow_app.add_typer(iflow_free_day_app, name="free-day")
+cflow_app = typer.Typer(help="The Cflow face.", no_args_is_help=True)
+cflow_workflow_app = typer.Typer(help="Cflow workflow definitions (YAML or JSON files).", no_args_is_help=True)
+cflow_key_app = typer.Typer(help="The company's Cflow API key (the apikey header).", no_args_is_help=True)
+cflow_user_app = typer.Typer(help="Cflow users and their user keys (the userkey header).", no_args_is_help=True)
+app.add_typer(cflow_app, name="cflow")
+cflow_app.add_typer(cflow_workflow_app, name="workflow")
+cflow_app.add_typer(cflow_key_app, name="key")
+cflow_app.add_typer(cflow_user_app, name="user")
 
 DEMO_DATABASE = "sqlite:///flowsuite-demo.db"
 
@@ -434,6 +445,145 @@ def iflow_import_employees(
         console.print(f"[red]line {outcome.line}: rejected:[/red] {'; '.join(outcome.messages)}")
     console.print(
         f"created {summary.count('created')}, updated {summary.count('updated')}, rejected {summary.count('rejected')}"
+    )
+
+
+@admin_app.command("create-user")
+def admin_create_user(
+    company: Annotated[str, typer.Option(help="company name")],
+    email: Annotated[str, typer.Option(help="the address the person signs in with")],
+    name: Annotated[str, typer.Option(help="the person's name")] = "",
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="read the password from standard input instead of making one")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON only")] = False,
+) -> None:
+    """Create a console user of a company; prints the new password once (unless it came on stdin)."""
+    from flowsuite.admin.services.accounts import create_user
+
+    given = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    runtime = _runtime()
+    with _session(runtime, write=True) as session:
+        owner = tenancy.company_by_name(session, company)
+        user, password = create_user(session, company_id=owner.id, email=email, name=name, password=given)
+    heading = f"Console user [bold]{user.email}[/bold] (id {user.id}) for {company}: sign in at /admin/"
+    if given is not None:
+        if as_json:
+            print(json.dumps({"id": user.id, "email": user.email}))
+        else:
+            console.print(heading)
+        return
+    _show_secret_once(
+        as_json, {"id": user.id, "email": user.email, "password": password}, heading, "password", password
+    )
+
+
+@admin_app.command("list-users")
+def admin_list_users(company: Annotated[str, typer.Option(help="company name")]) -> None:
+    """List a company's console users."""
+    from flowsuite.admin.services.accounts import list_users
+
+    _company_table(
+        company,
+        ("id", "e-mail", "name", "status", "last sign-in (UTC)"),
+        lambda session, company_id: (
+            (
+                str(user.id),
+                user.email,
+                user.name,
+                "active" if user.is_active else "disabled",
+                str(user.last_sign_in_at or "never"),
+            )
+            for user in list_users(session, company_id)
+        ),
+    )
+
+
+@cflow_workflow_app.command("import")
+def cflow_workflow_import(
+    file: Annotated[Path, typer.Argument(help="the definition, YAML or JSON", exists=True, dir_okay=False)],
+    company: Annotated[str, typer.Option(help="company name")],
+) -> None:
+    """Create a workflow from a definition file, or update the one of the same name (records keep their stage)."""
+    from flowsuite.cflow.definitions import InvalidDefinition, read_definition
+    from flowsuite.cflow.services.workflows import import_workflow
+
+    try:
+        definition = read_definition(file.read_text(encoding="utf-8"))
+    except (InvalidDefinition, UnicodeDecodeError) as error:
+        problems = error.problems if isinstance(error, InvalidDefinition) else [f"not UTF-8 text: {error}"]
+        for problem in problems:
+            console.print(f"[red]{file.name}:[/red] {problem}")
+        raise _fail(f"{file.name} was not imported ({len(problems)} problem(s))") from error
+    runtime = _runtime()
+    with _session(runtime, write=True) as session:
+        outcome = import_workflow(session, tenancy.company_by_name(session, company).id, definition)
+    verb = "created" if outcome.created else f"updated (revision {outcome.revision})"
+    console.print(f"workflow [bold]{definition.name}[/bold] {verb} for {company}")
+    for stage_id, name in outcome.stages:
+        console.print(f"  group_id {stage_id}: {name}")
+
+
+@cflow_workflow_app.command("list")
+def cflow_workflow_list(company: Annotated[str, typer.Option(help="company name")]) -> None:
+    """List a company's Cflow workflows, their stages and how many records each holds."""
+    from flowsuite.cflow.services.workflows import list_workflows
+
+    _company_table(
+        company,
+        ("WorkflowName", "display name", "initiators", "stages", "records"),
+        lambda session, company_id: (
+            (w.name, w.display_name, ", ".join(w.initiators), " -> ".join(w.stages), str(w.records))
+            for w in list_workflows(session, company_id)
+        ),
+    )
+
+
+@cflow_key_app.command("create")
+def cflow_key_create(
+    company: Annotated[str, typer.Option(help="company name")],
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON only")] = False,
+) -> None:
+    """Issue the company's Cflow API key, printed once; a previous key stops working."""
+    from flowsuite.cflow.keys import create_api_key
+
+    runtime = _runtime()
+    with _session(runtime, write=True) as session:
+        issued = create_api_key(session, runtime.secret, company_id=tenancy.company_by_name(session, company).id)
+    heading = f"Cflow API key (id {issued.id}) for {company}; any previous key is revoked"
+    _show_secret_once(as_json, {"id": issued.id, "apikey": issued.secret}, heading, "apikey", issued.secret)
+
+
+@cflow_user_app.command("create")
+def cflow_user_create(
+    company: Annotated[str, typer.Option(help="company name")],
+    username: Annotated[str, typer.Option(help="login or email address (the username header)")],
+    role: Annotated[str, typer.Option(help="a role that stages name as role:ROLE")] = "",
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON only")] = False,
+) -> None:
+    """Create a Cflow user; prints its user key once."""
+    from flowsuite.cflow.keys import create_user
+
+    runtime = _runtime()
+    with _session(runtime, write=True) as session:
+        owner = tenancy.company_by_name(session, company)
+        issued = create_user(session, runtime.secret, company_id=owner.id, username=username, role=role)
+    payload = {"id": issued.id, "username": username.strip().lower(), "userkey": issued.secret}
+    heading = f"Cflow user [bold]{username.strip().lower()}[/bold] (id {issued.id}) for {company}"
+    _show_secret_once(as_json, payload, heading, "userkey", issued.secret)
+
+
+@cflow_user_app.command("list")
+def cflow_user_list(company: Annotated[str, typer.Option(help="company name")]) -> None:
+    """List a company's Cflow users (user keys are never shown)."""
+    from flowsuite.cflow.keys import list_users
+
+    _company_table(
+        company,
+        ("id", "username", "role", "user key"),
+        lambda session, company_id: (
+            (str(u.id), u.username, u.role, f"************{u.user_key_hint}") for u in list_users(session, company_id)
+        ),
     )
 
 

@@ -13,6 +13,8 @@ DEMO_COMPANY = "Demo MSP"
 
 
 def create_demo(runtime: Runtime, console: Console, base_url: str) -> None:
+    from flowsuite.admin.demo import seed_admin
+    from flowsuite.cflow.demo import seed_cflow
     from flowsuite.iflow.demo import seed_iflow
     from flowsuite.itflow.demo import seed_itflow
 
@@ -25,7 +27,13 @@ def create_demo(runtime: Runtime, console: Console, base_url: str) -> None:
             fresh = False
         itflow = seed_itflow(session, runtime.secret, company.id, fresh=fresh)
         iflow = seed_iflow(session, runtime.secret, company.id)
+        cflow = seed_cflow(session, runtime.secret, company.id)
+        admin = seed_admin(session, company.id)
     console.rule(f"[bold]{DEMO_COMPANY}[/bold]" + ("" if fresh else " (existing data; new keys)"))
     itflow.print(console, base_url)
     console.print()
     iflow.print(console, base_url)
+    console.print()
+    cflow.print(console, base_url)
+    console.print()
+    admin.print(console, base_url)

@@ -11,6 +11,7 @@ import httpx
 from sqlalchemy import text
 
 from tests.conftest import LiveServer
+from tests.factories import in_parallel
 
 NO_RESOURCE = "No resource (for this client and company) with the specified parameter(s)."
 CREATE_FAILED = (
@@ -74,21 +75,12 @@ def failed(reply: httpx.Response, message: str, status: int = 200) -> None:
 
 def parallel_posts(base_urls: list[str], path: str, bodies: list[dict[str, Any]]) -> list[httpx.Response]:
     """POSTs every body at once, one thread each, spread over the server processes of `base_urls`."""
-    start = threading.Barrier(len(bodies))
-    replies: list[httpx.Response | None] = [None] * len(bodies)
 
-    def send_one(index: int) -> None:
+    def send_one(index: int) -> httpx.Response:
         with httpx.Client(base_url=base_urls[index % len(base_urls)], timeout=60) as client:
-            start.wait()
-            replies[index] = client.post(f"/api/v1/{path}.php", json=bodies[index])
+            return client.post(f"/api/v1/{path}.php", json=bodies[index])
 
-    threads = [threading.Thread(target=send_one, args=(index,)) for index in range(len(bodies))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert all(reply is not None for reply in replies)
-    return [reply for reply in replies if reply is not None]
+    return in_parallel(len(bodies), send_one)
 
 
 def wait_for_lock_waiter(server: LiveServer, timeout: float = 10) -> None:

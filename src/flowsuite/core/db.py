@@ -83,6 +83,7 @@ class ReadConnection:
 
     The ORM session's machinery costs more than a read's queries themselves (measured: ~100 us against
     ~7 us for an indexed lookup), so the hot read paths run their prepared statements on this instead.
+    `Database.writing()` hands out the same, inside a transaction, to writes made only of prepared statements.
     """
 
     __slots__ = ("dialect", "driver_connection")
@@ -136,6 +137,30 @@ class Database:
         pooled = self._read_engine.raw_connection()
         try:
             yield ReadConnection(self._read_engine.dialect, pooled)
+        finally:
+            pooled.close()
+
+    @contextmanager
+    def writing(self) -> Iterator[ReadConnection]:
+        """A write transaction on a bare pooled driver connection, committed when the block ends and rolled
+        back if it raises, for writes made only of prepared statements (core.wiretext).
+
+        The ORM session around an empty write transaction cost ~180 us against ~10 us for the driver's own
+        BEGIN IMMEDIATE and COMMIT (measured on SQLite): more than a small write's statements themselves.
+        Like `transaction(write=True)`, SQLite's write lock is taken at BEGIN.
+        """
+        pooled = self.engine.raw_connection()
+        try:
+            if self.dialect_name == "sqlite":
+                cursor = pooled.cursor()
+                cursor.execute("BEGIN IMMEDIATE")
+                cursor.close()
+            # psycopg (not in autocommit mode) begins a transaction at the first statement by itself.
+            yield ReadConnection(self.engine.dialect, pooled)
+            pooled.commit()
+        except BaseException:
+            pooled.rollback()
+            raise
         finally:
             pooled.close()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import uuid
 from typing import Any
 
 import orjson
@@ -40,3 +42,21 @@ def caller_of(request: Request) -> Caller:
 def json_response(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     """A JSON reply with exactly `Content-Type: application/json`."""
     return Response(orjson.dumps(payload), status_code=status, media_type="application/json", headers=headers)
+
+
+# What every face answers (in its own envelope) when the database cannot be reached or is locked too long.
+DATABASE_BUSY = "The database is busy or unavailable; try again."
+
+
+def database_busy(log: logging.Logger, path: str) -> str:
+    """Logs the database error being handled and returns DATABASE_BUSY, the message to answer with 503."""
+    log.exception("database unavailable on %s", path)
+    return DATABASE_BUSY
+
+
+def internal_error(log: logging.Logger, path: str) -> str:
+    """Logs the unexpected exception being handled under a short incident id, and returns the message to
+    answer with 500: it names the incident, so a report can be matched with the log, and nothing else."""
+    incident = uuid.uuid4().hex[:12]
+    log.exception("unexpected error %s on %s", incident, path)
+    return f"Internal error (incident {incident})."

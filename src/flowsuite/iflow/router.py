@@ -7,7 +7,6 @@ transaction, and the vendor's envelope. Services raise ValidationFailed; it is r
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +20,7 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
 from starlette.responses import Response
 
-from flowsuite.core.http import BodyTooLarge, caller_of, json_response, read_body
+from flowsuite.core.http import BodyTooLarge, caller_of, database_busy, internal_error, json_response, read_body
 from flowsuite.core.runtime import Runtime
 from flowsuite.iflow.context import IFlowContext
 from flowsuite.iflow.errors import BareReply, FieldError, Reply, ValidationFailed
@@ -247,12 +246,9 @@ def serve(
             log.warning("unique index still refused %s after %d attempts", endpoint.path, ATTEMPTS)
             return validator_reply([FieldError("update_by_value", "conflict")], language)
         except OperationalError:
-            log.exception("database unavailable on %s", endpoint.path)
-            return json_response({"error": "The database is busy or unavailable; try again."}, 503)
+            return json_response({"error": database_busy(log, endpoint.path)}, 503)
         except Exception:
-            incident = uuid.uuid4().hex[:12]
-            log.exception("unexpected error %s on %s", incident, endpoint.path)
-            return json_response({"error": f"Internal error (incident {incident})."}, 500)
+            return json_response({"error": internal_error(log, endpoint.path)}, 500)
         if ctx.credential_id is not None:
             runtime.last_use.note(runtime.db, ctx.credential_id)
         return reply(result, language)

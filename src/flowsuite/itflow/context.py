@@ -9,9 +9,13 @@ from flowsuite.tenancy.service import Caller
 
 @dataclass(frozen=True, slots=True)
 class KeyContext:
-    """A valid ITFlow key: its company, its client scope (None = all clients) and its data key seal."""
+    """A valid ITFlow key: its company, its client scope (None = all clients) and its data key seal.
 
-    credential_id: int
+    The admin console acts as a person of the company, not through a key: its context has no credential
+    (`credential_id` None) and names the person in `key_name`.
+    """
+
+    credential_id: int | None
     company_id: int
     key_name: str
     client_id: int | None

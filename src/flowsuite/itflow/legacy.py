@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import re
-import uuid
 from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
@@ -19,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from flowsuite.core.errors import InvalidInput, NotFound
-from flowsuite.core.http import caller_of
+from flowsuite.core.http import caller_of, database_busy, internal_error
 from flowsuite.core.runtime import Runtime
 from flowsuite.itflow.keys import authenticate
 from flowsuite.itflow.router import audit_failed_key
@@ -130,12 +129,9 @@ def api_php(request: Request) -> Response:
     except NotFound as error:
         return text(str(error), 404)
     except OperationalError:
-        log.exception("database unavailable on %s", PATH)
-        return text("The database is busy or unavailable; try again.", 503)
+        return text(database_busy(log, PATH), 503)
     except Exception:
-        incident = uuid.uuid4().hex[:12]
-        log.exception("unexpected error %s on %s", incident, PATH)
-        return text(f"Internal error (incident {incident}).", 500)
+        return text(internal_error(log, PATH), 500)
     runtime.last_use.note(runtime.db, key.credential_id)
     return render(answer)
 

@@ -441,7 +441,8 @@ class Resource:
             credential_id=key.credential_id,
             entity_type=self.entity,
             entity_id=record_id,
-            description=f"{action} {self.entity} {record_id} via API ({key.key_name})",
+            description=f"{action} {self.entity} {record_id} via {'API' if key.credential_id else 'console'} "
+            f"({key.key_name})",
         )
 
 

@@ -8,7 +8,6 @@ each one with its own parameters and reply shapes.
 from __future__ import annotations
 
 import logging
-import uuid
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
@@ -20,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from flowsuite.core.errors import InvalidInput
-from flowsuite.core.http import BodyTooLarge, caller_of, json_response, read_body
+from flowsuite.core.http import BodyTooLarge, caller_of, database_busy, internal_error, json_response, read_body
 from flowsuite.core.runtime import Runtime
 from flowsuite.itflow.endpoints import ENDPOINTS, Endpoint
 from flowsuite.itflow.errors import OperationFailed, Refused
@@ -146,12 +145,9 @@ def serve(runtime: Runtime, call: Call) -> Response:
     except IntegrityError:
         return failure(failure_message, headers={"X-Flowsuite-Reason": "conflicts with an existing record"})
     except OperationalError:
-        log.exception("database unavailable on %s", call.path)
-        return failure("The database is busy or unavailable; try again.", 503)
+        return failure(database_busy(log, call.path), 503)
     except Exception:
-        incident = uuid.uuid4().hex[:12]
-        log.exception("unexpected error %s on %s", incident, call.path)
-        return failure(f"Internal error (incident {incident}).", 500)
+        return failure(internal_error(log, call.path), 500)
     runtime.last_use.note(runtime.db, key.credential_id)
     return render(endpoint, result)
 

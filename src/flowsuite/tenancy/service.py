@@ -111,10 +111,11 @@ def list_credentials(session: Session, company_id: int, face: str) -> Sequence[A
     ).all()
 
 
-def revoke_credential(session: Session, credential_id: int, face: str) -> ApiCredential:
-    """Makes the credential invalid at once; revoking twice is harmless."""
+def revoke_credential(session: Session, credential_id: int, face: str, company_id: int | None = None) -> ApiCredential:
+    """Makes the credential invalid at once; revoking twice is harmless. With `company_id`, a credential of
+    another company is not found (the console's revocations are scoped; the CLI's reach every company)."""
     credential = session.get(ApiCredential, credential_id)
-    if credential is None or credential.face != face:
+    if credential is None or credential.face != face or company_id not in (None, credential.company_id):
         raise NotFound(f"No {face} key with id {credential_id}.")
     if credential.revoked_at is None:
         credential.revoked_at = utc_now()
@@ -183,7 +184,9 @@ class LastUseTracker:
         self.resolution = resolution
         self._written: dict[int, float] = {}
 
-    def note(self, db: Database, credential_id: int) -> None:
+    def note(self, db: Database, credential_id: int | None) -> None:
+        if credential_id is None:  # a person in the console, not a credential
+            return
         now = time.monotonic()
         if now - self._written.get(credential_id, -self.resolution - 1) < self.resolution:
             return
@@ -235,7 +238,7 @@ class FailedAuthLog:
 
 
 def record_audit(
-    session: Session,
+    session: Connectable,
     *,
     face: str,
     action: str,

@@ -168,8 +168,8 @@ def _raw(column: Any) -> Any:
 # result machinery would cost more than the report's own work.
 
 
-def _load_staff(session: Session, company_id: int) -> dict[int, _Staff]:
-    rows = session.connection().execute(
+def _load_staff(session: Session, company_id: int, only: int | None) -> dict[int, _Staff]:
+    query = (
         select(
             Employee.id, Employee.full_name, Employee.cnp, Employee.mark_number, Team.name, Employee.daily_norm_hours
         )
@@ -177,6 +177,9 @@ def _load_staff(session: Session, company_id: int) -> dict[int, _Staff]:
         .where(Employee.company_id == company_id, Employee.is_enabled.is_(True))
         .order_by(Employee.id)
     )
+    if only is not None:
+        query = query.where(Employee.id == only)
+    rows = session.connection().execute(query)
     return {
         employee_id: _Staff(
             {"user_id": str(employee_id), "full_name": name, "cnp": cnp, "mark_number": mark, "team_name": team},
@@ -192,7 +195,9 @@ def _load_free_days(session: Session, company_id: int, first: dt.date, last: dt.
     )
 
 
-def _load_schedules(session: Session, company_id: int, staff: dict[int, _Staff], first: dt.date, last: dt.date) -> None:
+def _load_schedules(
+    session: Session, company_id: int, staff: dict[int, _Staff], first: dt.date, last: dt.date, only: int | None
+) -> None:
     """Adds the planned intervals; the day before the month is read for a night shift that ends inside it."""
     plan = WorkScheduleInterval
 
@@ -203,20 +208,21 @@ def _load_schedules(session: Session, company_id: int, staff: dict[int, _Staff],
         return Interval(dt.datetime.combine(day, start), dt.datetime.combine(end_day, end))
 
     intervals = _memoized(interval)
-    rows = session.connection().execute(
-        select(plan.employee_id, _raw(plan.work_date), _raw(plan.start_time), _raw(plan.end_time)).where(
-            plan.company_id == company_id, plan.work_date.between(first - _ONE_DAY, last)
-        )
+    query = select(plan.employee_id, _raw(plan.work_date), _raw(plan.start_time), _raw(plan.end_time)).where(
+        plan.company_id == company_id, plan.work_date.between(first - _ONE_DAY, last)
     )
+    rows = session.connection().execute(query if only is None else query.where(plan.employee_id == only))
     for employee_id, day, start, end in rows:
         member = staff.get(employee_id)
         if member is not None:
             member.schedule.append(intervals((day, start, end)))
 
 
-def _load_events(session: Session, company_id: int, staff: dict[int, _Staff], first: dt.date, last: dt.date) -> None:
+def _load_events(
+    session: Session, company_id: int, staff: dict[int, _Staff], first: dt.date, last: dt.date, only: int | None
+) -> None:
     """Adds the counting events that touch the month: to the engine's inputs by effect, and to their days."""
-    rows = session.connection().execute(
+    query = (
         select(
             Event.employee_id,
             _raw(Event.start_date),
@@ -236,6 +242,7 @@ def _load_events(session: Session, company_id: int, staff: dict[int, _Staff], fi
         )
         .order_by(Event.start_date, Event.id)
     )
+    rows = session.connection().execute(query if only is None else query.where(Event.employee_id == only))
     dates = _memoized(_as_date)
     for employee_id, start_date, end_date, start_time, end_time, status, code, effect in rows:
         member = staff.get(employee_id)
@@ -296,26 +303,61 @@ class _DayReplies:
         return days
 
 
-def _report(session: Session, company_id: int, request: ReportRequest, time_zone: str) -> dict[str, object]:
-    first = dt.date(request.year, request.month, 1)
+@dataclass(frozen=True, slots=True)
+class ReportedEmployee:
+    """One employee's line of the month: who (the wire's user fields), the engine's minutes and totals, and
+    the codes of the counting events on each day."""
+
+    user: dict[str, Any]
+    totals: EmployeeTotals
+    day_events: dict[dt.date, list[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class MonthReport:
+    calendar: MonthCalendar
+    employees: list[ReportedEmployee]
+
+
+def month_report(
+    session: Session,
+    company_id: int,
+    year: int,
+    month: int,
+    totals: Iterable[str],
+    time_zone: str,
+    only: int | None = None,
+) -> MonthReport:
+    """Every enabled employee's month (or employee `only`'s) with the named totals (UnknownTotals if a name is
+    not one of the 36)."""
+    first = dt.date(year, month, 1)
     last = (first + dt.timedelta(days=31)).replace(day=1) - _ONE_DAY
-    staff = _load_staff(session, company_id)
-    calendar: MonthCalendar = month_calendar(
-        request.year, request.month, _load_free_days(session, company_id, first, last), time_zone
-    )
-    _load_schedules(session, company_id, staff, first, last)
-    _load_events(session, company_id, staff, first, last)
+    staff = _load_staff(session, company_id, only)
+    calendar: MonthCalendar = month_calendar(year, month, _load_free_days(session, company_id, first, last), time_zone)
+    _load_schedules(session, company_id, staff, first, last, only)
+    _load_events(session, company_id, staff, first, last, only)
     members = list(staff.values())
-    reports = monthly_totals(calendar, (member.month() for member in members), request.totals)
-    replies = _DayReplies(calendar)
+    reports = monthly_totals(calendar, (member.month() for member in members), totals)
+    return MonthReport(
+        calendar,
+        [
+            ReportedEmployee(member.user, report, member.day_events)
+            for member, report in zip(members, reports, strict=True)
+        ],
+    )
+
+
+def _report(session: Session, company_id: int, request: ReportRequest, time_zone: str) -> dict[str, object]:
+    report = month_report(session, company_id, request.year, request.month, request.totals, time_zone)
+    replies = _DayReplies(report.calendar)
     users = [
-        {**member.user, "totals": report.totals, "days": replies.days(report, member.day_events)}
-        for member, report in zip(members, reports, strict=True)
+        {**line.user, "totals": line.totals.totals, "days": replies.days(line.totals, line.day_events)}
+        for line in report.employees
     ]
     return {
         "year": str(request.year),
         "month": f"{request.month:02d}",
-        "free_days": free_days(calendar),
+        "free_days": free_days(report.calendar),
         "users": users,
     }
 

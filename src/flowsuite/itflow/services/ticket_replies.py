@@ -113,7 +113,8 @@ class TicketRepliesResource(Resource):
             move_to_status(ticket, status_id)
         if values["ticket_reply_type"] == "Public" and ticket.ticket_first_response_at is None:
             ticket.ticket_first_response_at = utc_now()
-        values["ticket_reply_by"] = key.credential_id
+        # The writer: the API key's credential, or 0 for a person in the console (ITFlow's "no user").
+        values["ticket_reply_by"] = key.credential_id or 0
 
     def parent_ticket(self, session: Session, key: KeyContext, params: Params, ticket_id: int) -> models.Ticket:
         """The ticket replied to: it must be visible to the key, and the target client's if one is named."""

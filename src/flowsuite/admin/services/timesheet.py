@@ -1,0 +1,169 @@
+"""The monthly timesheet: employees by days, as `get_work_schedule` computes them, for a page and exports.
+
+The numbers are the report endpoint's own (`iflow.services.reports.month_report`), so the console and the
+API never disagree; this module only lays them out and marks what a person scans for: weekends, holidays,
+leave, night work and overtime.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import xlsxwriter
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from flowsuite.iflow.calendar import DayClass
+from flowsuite.iflow.messages import STATUS_TEXTS
+from flowsuite.iflow.models import EventType
+from flowsuite.iflow.services.reports import month_report
+from flowsuite.iflow.totals import check_totals, hours
+
+DEFAULT_TOTALS = ("regular", "overtime", "total", "regular_night", "total_weekend", "total_holiday")
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One employee's day: worked hours (None when nothing), CSS classes, and a sentence for the tooltip."""
+
+    hours: float | None
+    marks: tuple[str, ...]
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    user_id: str
+    full_name: str
+    team_name: str
+    mark_number: str | None
+    cells: list[Cell]
+    totals: dict[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Timesheet:
+    year: int
+    month: int
+    days: list[dt.date]
+    day_marks: list[str]
+    totals: tuple[str, ...]
+    lines: list[Line]
+    teams: list[str]
+
+
+def _leave_codes(session: Session, company_id: int) -> set[str]:
+    return set(
+        session.scalars(
+            select(EventType.code).where(EventType.company_id == company_id, EventType.effect == "subtract")
+        )
+    )
+
+
+def event_type_names(session: Session, company_id: int) -> dict[str, str]:
+    """The company's event types by code, the built-in ones in English."""
+    names = dict(
+        session.execute(select(EventType.code, EventType.name).where(EventType.company_id == company_id)).all()
+    )
+    return {code: STATUS_TEXTS["en_US"].get(code, name) for code, name in names.items()}
+
+
+def _day_mark(day_class: DayClass) -> str:
+    return {DayClass.WEEKEND: "weekend", DayClass.HOLIDAY: "holiday"}.get(day_class, "")
+
+
+def timesheet(
+    session: Session,
+    company_id: int,
+    time_zone: str,
+    year: int,
+    month: int,
+    totals: Iterable[str] = DEFAULT_TOTALS,
+    team: str = "",
+) -> Timesheet:
+    """The month of every enabled employee (of `team` when given); UnknownTotals for a bad total name."""
+    names = check_totals(totals)
+    report = month_report(session, company_id, year, month, names, time_zone)
+    calendar = report.calendar
+    leave_codes, event_names = _leave_codes(session, company_id), event_type_names(session, company_id)
+    day_marks = [_day_mark(day_class) for day_class in calendar.day_classes]
+    lines = []
+    for employee in report.employees:
+        if team and employee.user["team_name"] != team:
+            continue
+        cells = []
+        for day, day_mark in zip(calendar.days, day_marks, strict=True):
+            worked = employee.totals.minutes.days.get(day)
+            events = employee.day_events.get(day, [])
+            marks = [mark for mark in (day_mark,) if mark]
+            if any(code in leave_codes for code in events):
+                marks.append("leave")
+            notes = []
+            if worked is not None:
+                if worked.regular_night or worked.overtime_night:
+                    marks.append("night")
+                if worked.overtime:
+                    marks.append("overtime")
+                notes.append(f"{hours(worked.regular):.2f} h regular, {hours(worked.overtime):.2f} h overtime")
+            notes.extend(event_names.get(code, code) for code in events)
+            cells.append(Cell(None if worked is None else hours(worked.total), tuple(marks), "; ".join(notes)))
+        user = employee.user
+        lines.append(
+            Line(
+                user["user_id"],
+                user["full_name"],
+                user["team_name"],
+                user["mark_number"],
+                cells,
+                employee.totals.totals,
+            )
+        )
+    teams = sorted({employee.user["team_name"] for employee in report.employees})
+    return Timesheet(year, month, list(calendar.days), day_marks, names, lines, teams)
+
+
+def _table(sheet: Timesheet) -> list[list[object]]:
+    """The timesheet as rows of plain values: a header, then one row per employee."""
+    header: list[object] = ["user_id", "full_name", "team_name", "mark_number"]
+    header += [day.isoformat() for day in sheet.days]
+    header += list(sheet.totals)
+    rows: list[list[object]] = [header]
+    for line in sheet.lines:
+        row: list[object] = [line.user_id, line.full_name, line.team_name, line.mark_number or ""]
+        row += [cell.hours if cell.hours is not None else "" for cell in line.cells]
+        row += [line.totals[name] for name in sheet.totals]
+        rows.append(row)
+    return rows
+
+
+def as_csv(sheet: Timesheet) -> str:
+    out = io.StringIO()
+    csv.writer(out).writerows(_table(sheet))
+    return out.getvalue()
+
+
+def as_xlsx(sheet: Timesheet) -> bytes:
+    """An Excel workbook: the same table, hours as numbers, the header frozen, weekends and holidays shaded."""
+    out = io.BytesIO()
+    with xlsxwriter.Workbook(out, {"in_memory": True}) as book:
+        page = book.add_worksheet(f"{sheet.year}-{sheet.month:02d}")
+        bold = book.add_format({"bold": True})
+        shaded = {
+            "weekend": book.add_format({"bg_color": "#E8ECF3", "num_format": "0.00"}),
+            "holiday": book.add_format({"bg_color": "#FDE2C8", "num_format": "0.00"}),
+            "": book.add_format({"num_format": "0.00"}),
+        }
+        rows = _table(sheet)
+        page.write_row(0, 0, rows[0], bold)
+        for index, row in enumerate(rows[1:], start=1):
+            page.write_row(index, 0, row[:4])
+            for offset, (value, mark) in enumerate(zip(row[4 : 4 + len(sheet.days)], sheet.day_marks, strict=True)):
+                page.write(index, 4 + offset, value, shaded[mark])
+            page.write_row(index, 4 + len(sheet.days), row[4 + len(sheet.days) :], shaded[""])
+        page.freeze_panes(1, 2)
+        page.set_column(1, 1, 24)
+    return out.getvalue()

@@ -1,0 +1,130 @@
+"""The console's HTTP plumbing: the session cookie, CSRF, security headers and page rendering.
+
+- The session cookie is `HttpOnly`, `SameSite=Lax`, scoped to /admin, and `Secure` whenever the request
+  came over https (directly or, behind a proxy, as uvicorn's `--proxy-headers` reports it).
+- Every POST carries the session's synchronizer token (`csrf_token`); the sign-in form, which has no
+  session yet, is protected by a double-submit cookie instead. A token that does not match is a 403 page.
+- Every page forbids framing and loads only flowsuite's own scripts and styles (installations are often
+  offline, and a console that can mint API keys must not be embeddable).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.responses import Response
+
+from flowsuite.admin.services.accounts import Console, current_console
+from flowsuite.core.runtime import Runtime
+from flowsuite.tenancy.service import zone
+
+PREFIX = "/admin"
+SESSION_COOKIE = "flowsuite_session"
+SIGN_IN_COOKIE = "flowsuite_sign_in"
+_HERE = Path(__file__).parent
+
+templates = Jinja2Templates(directory=_HERE / "templates")
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+
+class SignInRequired(Exception):
+    """The page needs a signed-in console; the reply sends the browser to the sign-in form."""
+
+    def __init__(self, next_path: str) -> None:
+        self.next_path = next_path
+
+
+class FormRefused(Exception):
+    """A POST without the right CSRF token: nothing is done."""
+
+
+def runtime_of(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+def is_https(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+def signed_in(request: Request) -> Console:
+    runtime = runtime_of(request)
+    with runtime.db.transaction() as session:
+        console = current_console(session, runtime.secret, request.cookies.get(SESSION_COOKIE))
+    if console is None:
+        query = request.url.query
+        raise SignInRequired(request.url.path + (f"?{query}" if query else ""))
+    return console
+
+
+async def checked_form(request: Request, console: Annotated[Console, Depends(signed_in)]) -> Console:
+    """The signed-in console of a POST whose form carries this session's CSRF token."""
+    form = await request.form()
+    sent = form.get("csrf_token")
+    if not isinstance(sent, str) or not secrets.compare_digest(sent.encode(), console.csrf_token.encode()):
+        raise FormRefused
+    return console
+
+
+ConsoleDep = Annotated[Console, Depends(signed_in)]
+CheckedConsole = Annotated[Console, Depends(checked_form)]
+
+
+def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    """A rendered template with the console's security headers."""
+    response = templates.TemplateResponse(request, name, context, status_code=status)
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+def see_other(path: str) -> RedirectResponse:
+    """Post/redirect/get: after a form, the browser loads the page fresh."""
+    return RedirectResponse(path, status_code=303, headers=SECURITY_HEADERS)
+
+
+def safe_next(path: str | None) -> str:
+    """Where to go after signing in: a console path only, never another site (`//evil.example`)."""
+    if path and path.startswith(f"{PREFIX}/") and not path.startswith("//") and "\\" not in path:
+        return path
+    return f"{PREFIX}/"
+
+
+def local_time(value: dt.datetime | None, timezone: str) -> str:
+    """A stored UTC time as the company's wall clock, to the minute; "never" for none."""
+    if value is None:
+        return "never"
+    return value.replace(tzinfo=dt.UTC).astimezone(zone(timezone)).strftime("%Y-%m-%d %H:%M")
+
+
+templates.env.filters["local_time"] = local_time
+
+
+def install(app: FastAPI) -> None:
+    """Serves the console's static files and turns its two refusals into pages."""
+    app.mount(f"{PREFIX}/static", StaticFiles(directory=_HERE / "static"), name="admin-static")
+
+    async def to_sign_in(request: Request, error: Exception) -> Response:
+        assert isinstance(error, SignInRequired)
+        return see_other(f"{PREFIX}/sign-in?{urlencode({'next': error.next_path})}")
+
+    async def refused(request: Request, error: Exception) -> Response:
+        context = {"title": "Form expired", "console": None}
+        return page(request, "refused.html", context, status=403)
+
+    app.add_exception_handler(SignInRequired, to_sign_in)
+    app.add_exception_handler(FormRefused, refused)

@@ -1,0 +1,1 @@
+"""The Cflow integration API face: workflows, process stages with approval statuses, records."""

@@ -1,0 +1,1 @@
+"""Cflow services: workflows, values and records; no HTTP here."""

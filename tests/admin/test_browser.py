@@ -1,0 +1,154 @@
+"""The console in a real browser (Debian's chromium driven by Playwright): what a person does, end to end.
+
+Screenshots of the pages go to the test's temporary folder, or to FLOWSUITE_SCREENSHOTS when it names a
+folder (that is how docs/screenshots/ is refreshed).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from flowsuite.itflow.models import Client
+from tests.admin.factories import ConsoleTenant, new_console_tenant
+from tests.conftest import LiveServer
+
+CHROMIUM = "/usr/bin/chromium"
+playwright = pytest.importorskip("playwright.sync_api")
+
+pytestmark = pytest.mark.skipif(
+    shutil.which(CHROMIUM) is None and not os.environ.get("CI"), reason="Debian's chromium is not installed"
+)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[playwright.Browser]:
+    with playwright.sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("FLOWSUITE_SCREENSHOTS", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _sign_in(page: playwright.Page, tenant: ConsoleTenant, path: str) -> None:
+    page.goto(f"{tenant.server.base_url}{path}")
+    page.get_by_label("E-mail address").fill(tenant.email)
+    page.get_by_label("Password").fill(tenant.password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_create_an_itflow_key_and_use_it(server: LiveServer, browser: playwright.Browser, shots: Path) -> None:
+    tenant = new_console_tenant(server)
+    tenant.add(
+        Client,
+        client_name="Example Corp",
+        client_type="",
+        client_website="",
+        client_referral="",
+        client_currency_code="EUR",
+        client_notes="",
+    )
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    _sign_in(page, tenant, "/admin/itflow/keys")
+    playwright.expect(page.get_by_role("heading", name="ITFlow API keys")).to_be_visible()
+
+    page.get_by_label("Name").fill("Billing sync")
+    page.get_by_label("Specific client").check()
+    page.get_by_label("Client", exact=True).select_option(label="Example Corp")
+    page.screenshot(path=shots / "itflow-new-key.png", full_page=True)
+    page.get_by_role("button", name="Create key").click()
+
+    done = page.get_by_role("button", name="Done")
+    playwright.expect(done).to_be_disabled()  # until the person says they copied the secrets
+    api_key = page.locator("#secret-1").inner_text()
+    page.screenshot(path=shots / "itflow-key-shown-once.png", full_page=True)
+    page.get_by_label("I have copied them").check()
+    playwright.expect(done).to_be_enabled()
+    done.click()
+    playwright.expect(page.get_by_role("cell", name="Billing sync", exact=True)).to_be_visible()
+    playwright.expect(page.get_by_role("cell", name="Example Corp", exact=True)).to_be_visible()
+
+    reply = httpx.get(f"{server.base_url}/api/v1/clients/read.php", params={"api_key": api_key})
+    assert [row["client_name"] for row in reply.json()["data"]] == ["Example Corp"]
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Revoke Billing sync").click()
+    playwright.expect(page.get_by_role("status")).to_have_text("The key was revoked: it stopped working at once.")
+    assert httpx.get(f"{server.base_url}/api/v1/clients/read.php", params={"api_key": api_key}).status_code == 401
+    page.close()
+
+
+def test_iflow_access_on_a_phone(server: LiveServer, browser: playwright.Browser, shots: Path) -> None:
+    tenant = new_console_tenant(server, "Ana Pop")
+    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    _sign_in(page, tenant, "/admin/iflow/access")
+    page.get_by_label("Label").fill("Reception screen")
+    page.get_by_label("Administrator").select_option(label="Ana Pop")
+    page.get_by_role("button", name="Create token").click()
+    token = page.locator("#secret-1").inner_text()
+    reply = httpx.get(
+        f"{server.base_url}/api/api_v2/users/get_today_status", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert reply.status_code == 200
+    page.get_by_label("I have copied it").check()
+    page.get_by_role("button", name="Done").click()
+    playwright.expect(page.get_by_role("cell", name="Reception screen", exact=True)).to_be_visible()
+    # Nothing wider than the phone's screen but the tables, which scroll inside their frame.
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
+    page.screenshot(path=shots / "iflow-access-phone.png", full_page=True)
+    page.close()
+
+
+def test_sign_in_is_keyboard_usable_and_labelled(server: LiveServer, browser: playwright.Browser) -> None:
+    tenant = new_console_tenant(server)
+    page = browser.new_page()
+    page.goto(f"{server.base_url}/admin/sign-in")
+    playwright.expect(page.get_by_label("E-mail address")).to_be_focused()
+    page.keyboard.type(tenant.email)
+    page.keyboard.press("Tab")
+    page.keyboard.type("wrong password")
+    page.keyboard.press("Enter")
+    playwright.expect(page.get_by_role("alert")).to_have_text("The e-mail address or the password is wrong.")
+    playwright.expect(page.get_by_label("E-mail address")).to_have_value(tenant.email)
+    playwright.expect(page.get_by_label("Password")).to_be_focused()
+    page.close()
+
+
+def test_timesheet_and_approving_a_leave(server: LiveServer, browser: playwright.Browser, shots: Path) -> None:
+    from tests.admin.test_iflow_pages import Payroll, _december
+
+    tenant = new_console_tenant(server)
+    with tenant.signed_in() as (http, _):
+        payroll = Payroll(tenant, http)
+        ana, _ = _december(payroll)
+        payroll.post(
+            "events/add_event",
+            user_id=ana,
+            event_type="paid_leave",
+            start_date="2026-12-21",
+            end_date="2026-12-23",
+            reason_message="Family trip",
+        )
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    _sign_in(page, tenant, "/admin/iflow/timesheet?period=2026-12")
+    playwright.expect(page.get_by_role("heading", name="Timesheet 2026-12")).to_be_visible()
+    page.screenshot(path=shots / "iflow-timesheet.png", full_page=True)
+    page.get_by_role("link", name="Ana").click()
+    page.get_by_role("button", name="Approve Paid Leave 2026-12-21 – 2026-12-23").click()
+    playwright.expect(page.get_by_role("status")).to_have_text("The event was updated.")
+    row = page.get_by_role("row").filter(has_text="Family trip")
+    playwright.expect(row.get_by_role("cell").nth(2)).to_have_text("approved")
+    page.screenshot(path=shots / "iflow-employee.png", full_page=True)
+    page.close()
