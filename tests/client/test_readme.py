@@ -6,10 +6,14 @@ import contextlib
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 import httpx
+import orjson
 
+from flowsuite.cflow.models import CflowRecord
 from flowsuite.itflow import models
+from tests.cflow.factories import new_tenant as new_cflow_tenant
 from tests.conftest import LiveServer
 from tests.iflow.factories import IFlowTenant
 from tests.itflow.factories import Tenant
@@ -36,13 +40,13 @@ def run(sample: str, replacements: dict[str, str]) -> str:
     return printed.getvalue()
 
 
-def test_there_are_the_three_samples() -> None:
-    assert len(python_samples()) == 3
+def test_there_are_the_four_samples() -> None:
+    assert len(python_samples()) == 4
 
 
 def test_the_iflow_sample(server: LiveServer, iflow_tenant: IFlowTenant, http: httpx.Client) -> None:
     iflow_tenant.new_user(http, "Ana Pop")
-    (sample, _, _) = python_samples()
+    (sample, _, _, _) = python_samples()
     printed = run(
         sample,
         {
@@ -56,7 +60,7 @@ def test_the_iflow_sample(server: LiveServer, iflow_tenant: IFlowTenant, http: h
 
 
 def test_the_itflow_samples(server: LiveServer, tenant: Tenant) -> None:
-    (_, python, powershell) = python_samples()
+    (_, python, powershell, _) = python_samples()
     client_id = tenant.client("Example Corp")
     printed = run(
         python,
@@ -76,3 +80,38 @@ def test_the_itflow_samples(server: LiveServer, tenant: Tenant) -> None:
     )
     (asset,) = tenant.rows(models.Asset)
     assert (asset["asset_name"], asset["asset_make"], asset["asset_client_id"]) == ("Sample Laptop", "Dell", client_id)
+
+
+# The Cflow document's "SampleWorkflow", with the fields its submit sample fills.
+SAMPLE_WORKFLOW: dict[str, Any] = {
+    "name": "SampleWorkflow",
+    "fields": [
+        {"name": "City", "type": "text"},
+        {"name": "Name1", "type": "text"},
+        {"name": "Email", "type": "email"},
+        {"name": "Build_Date", "type": "date"},
+        {"name": "Work_Status", "type": "select", "multiple": True, "options": ["Stage", "Live"]},
+        {"name": "Completed_work", "type": "text", "multiple": True},
+    ],
+    "stages": [{"name": "Manager Review", "reviewers": ["anyone@example.com"]}],
+}
+
+
+def test_the_cflow_sample(server: LiveServer) -> None:
+    tenant = new_cflow_tenant(server)
+    tenant.import_workflow(SAMPLE_WORKFLOW)
+    username = "ana@example.com"
+    printed = run(
+        python_samples()[3],
+        {
+            "https://us.cflowapps.com": server.base_url,
+            "YOUR_API_KEY": tenant.api_key,
+            "YOUR_USER_KEY": tenant.user_keys[username],
+            "YOUR_USERNAME": username,
+        },
+    )
+    (record,) = tenant.rows(CflowRecord)
+    assert printed.strip() == str(record["number"])
+    values = orjson.loads(record["values"])
+    assert (values["Build_Date"], values["Work_Status"]) == ("2022-03-26T18:30:00", ["Stage"])
+    assert values["Completed_work"] == ["stage testing completed", "live testing completed"]

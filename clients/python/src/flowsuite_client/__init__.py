@@ -1,14 +1,17 @@
-"""Python clients for the iFlow API V2 and the ITFlow API v1, for the real services and flowsuite alike.
+"""Python clients for the iFlow API V2, the ITFlow API v1 and Cflow's integration API.
 
-Switching between the original service and a flowsuite server is a base URL. Each client has a
-blocking and an asyncio variant sharing one implementation (`_core`).
+They talk to the real services and to flowsuite alike: switching between them is a base URL. Each
+client has a blocking and an asyncio variant sharing one implementation (`_core`).
 """
 
 from flowsuite_client._core import RetryPolicy
 from flowsuite_client._version import __version__
+from flowsuite_client.cflow import AsyncCflowClient, CflowClient
 from flowsuite_client.errors import (
     APIError,
     AuthenticationFailed,
+    CflowError,
+    CflowFieldProblem,
     ConnectionFailed,
     FieldError,
     FlowsuiteClientError,
@@ -22,9 +25,13 @@ from flowsuite_client.itflow import AsyncITFlowClient, ClientEmail, ITFlowClient
 
 __all__ = [
     "APIError",
+    "AsyncCflowClient",
     "AsyncIFlowClient",
     "AsyncITFlowClient",
     "AuthenticationFailed",
+    "CflowClient",
+    "CflowError",
+    "CflowFieldProblem",
     "ClientEmail",
     "ConnectionFailed",
     "FieldError",

@@ -71,3 +71,21 @@ class IFlowValidationError(IFlowError):
         listed = "; ".join(f"{e.field_name} ({e.check_name}): {e.message}" for e in errors)
         super().__init__(f"validation failed: {listed}", 200)
         self.errors = list(errors)
+
+
+@dataclass(frozen=True, slots=True)
+class CflowFieldProblem:
+    """One refused field (or parameter) of a Cflow request."""
+
+    field: str
+    message: str
+
+
+class CflowError(APIError):
+    """Cflow refused the request (`{"Message", "Errors"}`); `problems` names every offending field."""
+
+    def __init__(self, message: str, status_code: int, problems: Sequence[CflowFieldProblem] = ()) -> None:
+        listed = "; ".join(f"{p.field}: {p.message}" for p in problems)
+        super().__init__(f"{message} {listed}".strip() if listed else message, status_code)
+        self.message = message
+        self.problems = list(problems)
