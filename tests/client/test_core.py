@@ -18,6 +18,9 @@ import pytest
 import flowsuite_client
 from flowsuite_client import (
     AsyncITFlowClient,
+    AuthenticationFailed,
+    CflowClient,
+    CflowError,
     ConnectionFailed,
     IFlowClient,
     IFlowValidationError,
@@ -128,6 +131,24 @@ def test_the_originals_empty_500_is_an_itflow_error() -> None:
     transport, _ = scripted(httpx.Response(500, headers={"content-type": "application/json"}))
     with pytest.raises(ITFlowError, match="empty body"):
         itflow_with(transport).assets.create(asset_name="PC", asset_purchase_date="notadate")
+
+
+def test_cflows_plain_text_401_is_an_authentication_failure() -> None:
+    transport, _ = scripted(httpx.Response(401, text="No valid API key provided."))
+    client = CflowClient("http://cflow.test", "key", "user key", "ana@example.com", transport=transport)
+    with pytest.raises(AuthenticationFailed, match="No valid API key provided"):
+        client.get_workflows()
+
+
+def test_cflow_reads_are_retried_and_writes_are_not() -> None:
+    transport, sent = scripted(httpx.Response(503), httpx.Response(200, json={"Workflows": []}))
+    assert CflowClient("http://cflow.test", "k", "u", "n", retry=NO_WAIT, transport=transport).get_workflows() == []
+    assert len(sent) == 2
+    refused = {"Message": "busy"}
+    transport, sent = scripted(httpx.Response(503, json=refused), httpx.Response(200, json={"Record_Id": "1"}))
+    with pytest.raises(CflowError, match="busy"):
+        CflowClient("http://cflow.test", "k", "u", "n", retry=NO_WAIT, transport=transport).submit_record("W", {})
+    assert len(sent) == 1
 
 
 def test_a_body_that_is_not_json_is_reported() -> None:
