@@ -144,6 +144,14 @@ def test_timesheet_and_approving_a_leave(server: LiveServer, browser: playwright
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     _sign_in(page, tenant, "/admin/iflow/timesheet?period=2026-12")
     playwright.expect(page.get_by_role("heading", name="Timesheet 2026-12")).to_be_visible()
+    # Ana: 8 h on the National Day, 8 + 1.5 h overtime on the 2nd, 4 h on Saturday the 5th.
+    ana_row = page.get_by_role("row").filter(has=page.get_by_role("link", name="Ana"))
+    cells = ana_row.get_by_role("cell")
+    playwright.expect(cells.nth(0)).to_have_text("8")
+    playwright.expect(cells.nth(1)).to_have_text("9.5")
+    playwright.expect(cells.nth(31)).to_have_text("20.00")  # regular
+    playwright.expect(cells.nth(32)).to_have_text("1.50")  # overtime
+    playwright.expect(cells.nth(33)).to_have_text("21.50")  # total
     page.screenshot(path=shots / "iflow-timesheet.png", full_page=True)
     page.get_by_role("link", name="Ana").click()
     page.get_by_role("button", name="Approve Paid Leave 2026-12-21 – 2026-12-23").click()
@@ -186,3 +194,31 @@ def test_a_purchase_request_approved_through_both_stages(
             playwright.expect(page.get_by_text("(approved)")).to_be_visible()
             page.screenshot(path=shots / "cflow-record.png", full_page=True)
         page.close()
+
+
+def test_a_forged_form_and_another_companys_pages_are_refused(server: LiveServer, browser: playwright.Browser) -> None:
+    tenant, neighbour = new_console_tenant(server), new_console_tenant(server, "Dan Ion")
+    theirs = neighbour.add(
+        Client,
+        client_name="Their Corp",
+        client_type="",
+        client_website="",
+        client_referral="",
+        client_currency_code="EUR",
+        client_notes="",
+    )
+    page = browser.new_page()
+    _sign_in(page, tenant, "/admin/itflow/keys")
+    page.goto(f"{server.base_url}/admin/itflow/clients/{theirs}")
+    playwright.expect(page.get_by_role("heading", name="Not found")).to_be_visible()
+    page.goto(f"{server.base_url}/admin/itflow/clients")
+    playwright.expect(page.get_by_text("Their Corp")).to_have_count(0)
+
+    page.goto(f"{server.base_url}/admin/itflow/keys")
+    page.get_by_label("Name").fill("Forged")
+    page.evaluate("document.querySelector('form[action=\\'/admin/itflow/keys\\'] input[name=csrf_token]').value = 'x'")
+    page.get_by_role("button", name="Create key").click()
+    playwright.expect(page.get_by_role("heading", name="This form has expired")).to_be_visible()
+    page.goto(f"{server.base_url}/admin/itflow/keys")
+    playwright.expect(page.get_by_text("None yet.")).to_be_visible()
+    page.close()

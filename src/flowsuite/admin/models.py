@@ -45,3 +45,21 @@ class AdminSession(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(Timestamp)
     ip: Mapped[str | None] = mapped_column(String(64))
     user_agent: Mapped[str | None] = mapped_column(String(255))
+
+
+class AdminInvitation(Base):
+    """An invitation to the console: a one-time link, shown once to the person who invited, that lets the
+    invitee choose a password. Only its keyed hash is kept; it expires, and accepting it uses it up."""
+
+    __tablename__ = "admin_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by: Mapped[int] = mapped_column(ForeignKey("admin_users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utc_now)
+    expires_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)

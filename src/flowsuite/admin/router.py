@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any, TypeVar
@@ -15,22 +14,23 @@ from sqlalchemy.orm import Session
 from flowsuite.admin.cflow_router import router as cflow_router
 from flowsuite.admin.iflow_router import router as iflow_router
 from flowsuite.admin.itflow_router import router as itflow_router
+from flowsuite.admin.people_router import router as people_router
 from flowsuite.admin.services import keys
 from flowsuite.admin.services.accounts import Console, SignInThrottle, list_users, sign_in, sign_out
 from flowsuite.admin.web import (
     PREFIX,
     SESSION_COOKIE,
-    SIGN_IN_COOKIE,
     CheckedConsole,
     ConsoleDep,
-    FormRefused,
     audit,
+    check_form_token,
+    form_token_cookie,
     install,
-    is_https,
     page,
     runtime_of,
     safe_next,
     see_other,
+    start_session,
 )
 from flowsuite.core.errors import DomainError, InvalidInput
 from flowsuite.core.http import caller_of
@@ -84,9 +84,7 @@ def _sign_in_page(
         "email": email,
         "error": error,
     }
-    response = page(request, "sign_in.html", context, status)
-    response.set_cookie(SIGN_IN_COOKIE, token, httponly=True, samesite="lax", secure=is_https(request), path=PREFIX)
-    return response
+    return form_token_cookie(request, page(request, "sign_in.html", context, status), token)
 
 
 @router.get("/sign-in", response_class=HTMLResponse)
@@ -98,9 +96,7 @@ def sign_in_form(request: Request, next: str | None = None) -> Response:
 def sign_in_submit(
     request: Request, email: FormText = "", password: FormText = "", csrf_token: FormText = "", next: FormText = ""
 ) -> Response:
-    expected = request.cookies.get(SIGN_IN_COOKIE, "")
-    if not expected or not secrets.compare_digest(expected.encode(), csrf_token.encode()):
-        raise FormRefused
+    check_form_token(request, csrf_token)
     runtime, caller, throttle = runtime_of(request), caller_of(request), _throttle(request)
     wait = throttle.retry_after(email, caller.ip)
     if wait:
@@ -122,12 +118,7 @@ def sign_in_submit(
         runtime.failed_auth.record(runtime.db, face="admin", caller=caller, description="Console sign-in failed")
         return _sign_in_page(request, safe_next(next), email, "The e-mail address or the password is wrong.", 400)
     throttle.succeeded(email)
-    response = see_other(safe_next(next))
-    response.set_cookie(
-        SESSION_COOKIE, started.cookie, httponly=True, samesite="lax", secure=is_https(request), path=PREFIX
-    )
-    response.delete_cookie(SIGN_IN_COOKIE, path=PREFIX)
-    return response
+    return start_session(request, see_other(safe_next(next)), started.cookie)
 
 
 @router.post("/sign-out")
@@ -357,3 +348,4 @@ def mount(app: FastAPI) -> None:
     app.include_router(iflow_router)
     app.include_router(itflow_router)
     app.include_router(cflow_router)
+    app.include_router(people_router)

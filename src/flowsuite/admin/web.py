@@ -83,6 +83,26 @@ async def checked_form(request: Request, console: Annotated[Console, Depends(sig
     return console
 
 
+def form_token_cookie(request: Request, response: Response, token: str) -> Response:
+    """Sets the double-submit cookie of a form shown before any session (sign-in, accepting an invitation)."""
+    response.set_cookie(SIGN_IN_COOKIE, token, httponly=True, samesite="lax", secure=is_https(request), path=PREFIX)
+    return response
+
+
+def check_form_token(request: Request, sent: str) -> None:
+    """FormRefused unless the form's token matches its double-submit cookie."""
+    expected = request.cookies.get(SIGN_IN_COOKIE, "")
+    if not expected or not secrets.compare_digest(expected.encode(), sent.encode()):
+        raise FormRefused
+
+
+def start_session(request: Request, response: Response, cookie: str) -> Response:
+    """Gives the browser its new session cookie, and drops the pre-session form cookie."""
+    response.set_cookie(SESSION_COOKIE, cookie, httponly=True, samesite="lax", secure=is_https(request), path=PREFIX)
+    response.delete_cookie(SIGN_IN_COOKIE, path=PREFIX)
+    return response
+
+
 ConsoleDep = Annotated[Console, Depends(signed_in)]
 CheckedConsole = Annotated[Console, Depends(checked_form)]
 

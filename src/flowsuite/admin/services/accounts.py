@@ -53,7 +53,7 @@ class NewSession:
     console: Console
 
 
-def _normal_email(email: str) -> str:
+def normal_email(email: str) -> str:
     email = email.strip()
     if len(email) > 254 or not _EMAIL.fullmatch(email):
         raise InvalidInput("email", "Enter an e-mail address such as ana@example.com.")
@@ -64,7 +64,7 @@ def create_user(
     session: Session, *, company_id: int, email: str, name: str = "", password: str | None = None
 ) -> tuple[AdminUser, str]:
     """A new console user of the company, and their password (a new random one unless given)."""
-    email = _normal_email(email)
+    email = normal_email(email)
     if password is not None and len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput("password", f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
     taken = session.scalar(select(AdminUser.id).where(func.lower(AdminUser.email) == email.lower()))
