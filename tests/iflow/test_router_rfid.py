@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
+import time
+import zoneinfo
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select, text, update
 
 from flowsuite.core.db import utc_now
 from flowsuite.iflow.keys import list_devices, remove_device
-from flowsuite.iflow.models import LiveAttendanceInterval
+from flowsuite.iflow.models import Employee, LiveAttendanceInterval
 from tests.conftest import LiveServer
+from tests.factories import in_parallel
 from tests.iflow.factories import IFlowTenant, new_tenant
 
 AUTO = "/api/rfid_devices/auto_attendance"
@@ -313,3 +318,121 @@ def test_offline_scan_inside_an_interval_the_batch_just_stored_is_refused(
         "rfidTag: this scan is already recorded",
     ]
     assert intervals(tenant) == [(utc(6), utc(14))]
+
+
+# Concurrent scans of one badge, from two server processes, must leave intervals that tell one story: the
+# replies and the stored rows agree. A scan that waited for another scan's lock must decide on what that
+# scan committed (it once decided on the interval as it was before, and checked out again over it).
+RACE_ROUNDS = 20
+RACE_SCANS = 8
+
+
+def test_racing_scans_of_one_badge_agree_with_the_stored_intervals(
+    server: LiveServer, twin_url: str, tenant: IFlowTenant, serial: str
+) -> None:
+    with server.client() as http:
+        user_id = tenant.new_user(http, rfid_tag="TAG-RACE-ROUNDS")
+    clients = [httpx.Client(base_url=(server.base_url, twin_url)[i % 2], timeout=30) for i in range(RACE_SCANS)]
+    replies: list[dict[str, Any]] = []
+    try:
+        for client in clients:  # connections open before the first round, so the scans start together
+            assert client.get("/healthz").status_code == 200
+        for _ in range(RACE_ROUNDS):
+            # Each round in a later second than the last one's check-in, so its first scan is never a duplicate.
+            time.sleep(1.05 - time.time() % 1)
+            round_replies = in_parallel(RACE_SCANS, lambda i: scan(clients[i], serial, "TAG-RACE-ROUNDS"))
+            for reply in round_replies:
+                assert reply.status_code == 200, reply.text
+                replies.append(reply.json()["api_reply"])
+    finally:
+        for client in clients:
+            client.close()
+
+    actions = [r.get("action") or r["error"][0]["check_name"] for r in replies]
+    assert set(actions) <= {"check_in", "check_out", "duplicate_scan"}, actions
+    tz = zoneinfo.ZoneInfo("Europe/Bucharest")
+
+    def local(instant: dt.datetime | None) -> str:
+        return "" if instant is None else instant.replace(tzinfo=dt.UTC).astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
+
+    stored = intervals(tenant)
+    for (check_in, check_out), (next_check_in, _) in itertools.pairwise(stored):
+        assert check_out is not None and check_in <= check_out <= next_check_in, stored
+    assert all(check_out is None or check_in <= check_out for check_in, check_out in stored)
+    by_check_in = {local(check_in): local(check_out) for check_in, check_out in stored}
+    assert len(by_check_in) == len(stored)
+    for reply in replies:
+        if "action" in reply:
+            assert reply["user_id"] == user_id
+            # A check-out's reply is what is stored; a check-in's interval may have been closed since.
+            assert reply["check_in"] in by_check_in, (reply, stored)
+            if reply["action"] == "check_out":
+                assert by_check_in[reply["check_in"]] == reply["check_out"], (reply, stored)
+    boundaries = len(stored) + sum(1 for _, check_out in stored if check_out is not None)
+    assert actions.count("check_in") + actions.count("check_out") == boundaries, (actions, stored)
+    # Every round met an open interval or opened one: at least one accepted scan per round.
+    assert actions.count("check_in") + actions.count("check_out") >= RACE_ROUNDS
+
+
+def wait_for_a_lock_wait(server: LiveServer) -> None:
+    """Returns once some session of the server's database waits for a lock (PostgreSQL)."""
+    query = text(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    deadline = time.monotonic() + 10
+    with server.db.engine.connect() as connection:
+        while connection.execute(query).scalar_one() == 0:
+            assert time.monotonic() < deadline, "no request waits for the lock"
+            connection.rollback()
+            time.sleep(0.02)
+
+
+def test_a_scan_whose_tag_moves_while_it_waits_acts_on_the_employee_it_locked(
+    server: LiveServer, tenant: IFlowTenant, serial: str
+) -> None:
+    if server.backend != "postgresql":
+        pytest.skip("SQLite's writers queue before they read anything")
+    with server.client() as http:
+        earlier = int(tenant.new_user(http, rfid_tag="TAG-BEFORE"))
+        locked = int(tenant.new_user(http, rfid_tag="TAG-MOVING"))
+    an_hour_ago = utc_now() - dt.timedelta(hours=1)
+    for employee_id in (earlier, locked):
+        tenant.add(LiveAttendanceInterval, employee_id=employee_id, check_in_at=an_hour_ago, source="api")
+    with server.db.engine.connect() as other, ThreadPoolExecutor(max_workers=1) as pool, server.client() as http:
+        # The scan locks `locked` (the tag's only holder when it began), then reads the open interval in a
+        # statement of its own, which already sees the tag on `earlier` (a lower id): it must not take
+        # `earlier`'s interval for `locked`'s.
+        other.execute(select(Employee.id).where(Employee.id == locked).with_for_update())
+        other.execute(update(Employee).where(Employee.id == earlier).values(rfid_tag="TAG-MOVING"))
+        waiting = pool.submit(scan, http, serial, "TAG-MOVING")
+        wait_for_a_lock_wait(server)
+        other.commit()
+        reply = waiting.result().json()["api_reply"]
+    assert (reply["user_id"], reply["action"]) == (str(locked), "check_out")
+    stored = {r["employee_id"]: r["check_out_at"] for r in tenant.rows(LiveAttendanceInterval)}
+    assert stored[earlier] is None and stored[locked] is not None
+
+
+def test_racing_check_outs_through_user_clock_close_the_interval_once(
+    server: LiveServer, twin_url: str, tenant: IFlowTenant
+) -> None:
+    # user/clock locks the employee and reads the open interval in a statement after it (as the offline
+    # batch does), so of concurrent check-outs one closes the interval and the others find none open.
+    with server.client() as http:
+        user_id = tenant.new_user(http, rfid_tag="TAG-CLOCK-RACE")
+        clock(tenant, http, user_id, "check_in", "2026-12-07T09:00:00")
+    clients = [httpx.Client(base_url=(server.base_url, twin_url)[i % 2], timeout=30) for i in range(RACE_SCANS)]
+    try:
+        replies = in_parallel(
+            RACE_SCANS,
+            lambda i: tenant.post(
+                clients[i], "user/clock", user_id=user_id, action="check_out", time=f"2026-12-07T17:{i:02d}:00"
+            ).json()["api_reply"],
+        )
+    finally:
+        for client in clients:
+            client.close()
+    [winner] = [r for r in replies if "error" not in r]
+    assert [r["error"][0]["check_name"] for r in replies if "error" in r] == ["not_checked_in"] * (RACE_SCANS - 1)
+    check_out = dt.datetime.fromisoformat(winner["check_out"]) - dt.timedelta(hours=2)  # Bucharest in December
+    assert intervals(tenant) == [(utc(7), check_out)]

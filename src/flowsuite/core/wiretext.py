@@ -116,29 +116,53 @@ class PreparedQuery:
 
     def execute(self, source: Connectable, params: Mapping[str, Any]) -> tuple[tuple[str, ...], list[Row]]:
         """Runs the query (in the session's transaction, if given one); returns column names and rows."""
-        if isinstance(source, ReadConnection):
-            dialect, driver = source.dialect, source.driver_connection
-        else:
-            connection = source.connection()
-            dialect, driver = connection.dialect, connection.connection
-        compiled = self._for(dialect)
-        values = {**compiled.defaults, **params}
-        arguments: Any = [values[name] for name in compiled.positions] if compiled.positions is not None else values
-        cursor = driver.cursor()
-        driver_error = dialect.loaded_dbapi.Error
-        try:
-            cursor.execute(compiled.sql, arguments)
-            # A SELECT always has rows to fetch; only other statements need the (costly on psycopg)
-            # cursor.description to tell whether they returned any.
-            rows = list(cursor.fetchall()) if compiled.names or cursor.description is not None else []
-        except driver_error as error:
-            # As SQLAlchemy would raise it (IntegrityError, OperationalError...), so callers handle
-            # a driver's error the same whichever way the statement ran.
-            raise DBAPIError.instance(compiled.sql, arguments, error, driver_error) from error
-        finally:
-            cursor.close()
-        return compiled.names, rows
+        [(names, rows)] = execute_in_turn(source, [(self, params)])
+        return names, rows
 
     def dicts(self, source: Connectable, params: Mapping[str, Any]) -> list[dict[str, Any]]:
         names, rows = self.execute(source, params)
         return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+def execute_in_turn(
+    source: Connectable, queries: Sequence[tuple[PreparedQuery, Mapping[str, Any]]]
+) -> list[tuple[tuple[str, ...], list[Row]]]:
+    """Runs the queries one after another (each its own statement), then reads their results in order.
+
+    Sent before any result is read: in psycopg's pipeline mode (core.db) they travel in one round trip,
+    yet each runs as a statement of its own, after the one before it has finished; elsewhere this is
+    the same as executing them in turn. Column names and rows per query.
+    """
+    if isinstance(source, ReadConnection):
+        dialect, driver = source.dialect, source.driver_connection
+    else:
+        connection = source.connection()
+        dialect, driver = connection.dialect, connection.connection
+    driver_error = dialect.loaded_dbapi.Error
+    started: list[tuple[_Compiled, Any, Any]] = []
+    results: list[tuple[tuple[str, ...], list[Row]]] = []
+    statement, arguments = "", None  # the one whose error is being raised
+    try:
+        for query, params in queries:
+            compiled = query._for(dialect)
+            values = {**compiled.defaults, **params}
+            positions = compiled.positions
+            statement = compiled.sql
+            arguments = [values[name] for name in positions] if positions is not None else values
+            cursor = driver.cursor()
+            started.append((compiled, arguments, cursor))
+            cursor.execute(statement, arguments)
+        for compiled, sent, cursor in started:
+            statement, arguments = compiled.sql, sent
+            # A SELECT always has rows to fetch; only other statements need the (costly on psycopg)
+            # cursor.description to tell whether they returned any.
+            rows = list(cursor.fetchall()) if compiled.names or cursor.description is not None else []
+            results.append((compiled.names, rows))
+    except driver_error as error:
+        # As SQLAlchemy would raise it (IntegrityError, OperationalError...), so callers handle a
+        # driver's error the same whichever way the statement ran.
+        raise DBAPIError.instance(statement, arguments, error, driver_error) from error
+    finally:
+        for _, _, cursor in started:
+            cursor.close()
+    return results

@@ -48,12 +48,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from flowsuite.core.db import utc_now
 from flowsuite.core.secrets import ServerSecret
-from flowsuite.core.wiretext import PreparedQuery, timestamp_param, wire_text
+from flowsuite.core.wiretext import PreparedQuery, execute_in_turn, timestamp_param, wire_text
 from flowsuite.iflow import fields
 from flowsuite.iflow.context import IFlowContext
 from flowsuite.iflow.errors import Checks, FieldError, Reply
@@ -120,20 +120,9 @@ def _intervals_since(session: Session, company_id: int, employee_id: int, since:
     ]
 
 
-def _scanner_query(dialect: str) -> Select[Any]:
-    """The device whose serial hashes to `serial_hash`, its company's zone and reset limit, and the badge's
-    employee with their open interval, in one read: a badge scan's credential check and its rules' data.
-
-    No row: no active device has the serial. A row without an employee: no enabled employee of the
-    device's company has the tag (the employee is looked up in that company only). The settings row is
-    joined, not optional: registering a device (keys.add_device) makes it.
-
-    On PostgreSQL it locks the employee's row, so concurrent scans of one badge queue; SQLite's write
-    transaction already holds the only write lock.
-    """
-    devices, employees, companies = RfidDevice.__table__, Employee.__table__, Company.__table__
-    settings, intervals = IFlowSettings.__table__, LiveAttendanceInterval.__table__
-    tagged = employees.alias("tagged")
+def _badge(dialect: str, *, lock: bool) -> ScalarSelect[Any]:
+    """The id of the employee of the device's company (correlated) with the scanned tag, if enabled."""
+    devices, tagged = RfidDevice.__table__, Employee.__table__.alias("tagged")
     badge = (
         select(tagged.c.id)
         .where(
@@ -145,8 +134,29 @@ def _scanner_query(dialect: str) -> Select[Any]:
         .limit(1)
         .correlate(devices)
     )
-    if dialect != "sqlite":
+    if lock and dialect != "sqlite":
         badge = badge.with_for_update()
+    return badge.scalar_subquery()
+
+
+def _device_where() -> ColumnElement[bool]:
+    devices = RfidDevice.__table__
+    return and_(devices.c.serial_hash == bindparam("serial_hash"), devices.c.revoked_at.is_(None))
+
+
+def _scanner_query(dialect: str) -> Select[Any]:
+    """The device whose serial hashes to `serial_hash`, its company's zone and reset limit, and the badge's
+    employee: a badge scan's credential check and its rules' data.
+
+    No row: no active device has the serial. A row without an employee: no enabled employee of the
+    device's company has the tag (the employee is looked up in that company only). The settings row is
+    joined, not optional: registering a device (keys.add_device) makes it.
+
+    On PostgreSQL it locks the employee's row, so concurrent scans of one badge queue; SQLite's write
+    transaction already holds the only write lock.
+    """
+    devices, employees, companies = RfidDevice.__table__, Employee.__table__, Company.__table__
+    settings = IFlowSettings.__table__
     return (
         select(
             devices.c.id.label("device_id"),
@@ -155,25 +165,41 @@ def _scanner_query(dialect: str) -> Select[Any]:
             settings.c.checkin_reset_limit_hours,
             employees.c.id.label("employee_id"),
             employees.c.full_name,
-            intervals.c.id.label("interval_id"),
-            wire_text(intervals.c.check_in_at, dialect).label("check_in_at"),
         )
         .select_from(
             devices.join(companies, companies.c.id == devices.c.company_id)
             .join(settings, settings.c.company_id == devices.c.company_id)
-            .outerjoin(employees, employees.c.id == badge.scalar_subquery())
-            .outerjoin(intervals, and_(intervals.c.employee_id == employees.c.id, intervals.c.check_out_at.is_(None)))
+            .outerjoin(employees, employees.c.id == _badge(dialect, lock=True))
         )
-        .where(devices.c.serial_hash == bindparam("serial_hash"), devices.c.revoked_at.is_(None))
+        .where(_device_where())
+    )
+
+
+def _badge_interval_query(dialect: str) -> Select[Any]:
+    """The same badge's employee (unlocked) and their open interval, if any; no row without an employee."""
+    devices, employees, intervals = RfidDevice.__table__, Employee.__table__, LiveAttendanceInterval.__table__
+    return (
+        select(
+            employees.c.id.label("employee_id"),
+            intervals.c.id.label("interval_id"),
+            wire_text(intervals.c.check_in_at, dialect).label("check_in_at"),
+        )
+        .select_from(
+            devices.join(employees, employees.c.id == _badge(dialect, lock=False)).outerjoin(
+                intervals, and_(intervals.c.employee_id == employees.c.id, intervals.c.check_out_at.is_(None))
+            )
+        )
+        .where(_device_where())
     )
 
 
 _SCANNER = PreparedQuery(_scanner_query)
+_BADGE_INTERVAL = PreparedQuery(_badge_interval_query)
 
 
 @dataclass(frozen=True, slots=True)
 class _Badge:
-    """What a scan's one read found besides the device: the company's rules, the employee, the open interval."""
+    """What a scan's reads found besides the device: the company's rules, the employee, the open interval."""
 
     timezone: str
     limit: dt.timedelta
@@ -185,16 +211,32 @@ class _Badge:
 def authenticate_scan(session: Session, secret: ServerSecret, serial: str, form: Form) -> IFlowContext | None:
     """The scanning device's context, or None for no active device; carries the badge's read for the scan.
 
-    A badge scan is the terminals' hot path: resolving the device in the same read as the badge saves a
-    round trip per scan (measured with bench/). Tenant scoping holds: the employee is looked up in the
+    A badge scan is the terminals' hot path: resolving the device in the same round trip as the badge
+    saves one per scan (measured with bench/). Tenant scoping holds: the employee is looked up in the
     device's company only.
+
+    The open interval is read by a statement of its own, sent right after the one that locks the
+    employee and read with it (one round trip in the pipeline, core.wiretext.execute_in_turn). Under
+    PostgreSQL's READ COMMITTED a statement sees the rows committed when it began: joined into the
+    locking statement, the interval was the one from before a concurrent scan of the same badge
+    committed, and a scan that had waited for that scan's lock checked out again over its check-out.
+    The second statement begins once the lock is granted, so it sees what the other scan committed.
+    (Closing the interval only if it is still open, and deciding again otherwise, would need the
+    UPDATE's row count before the COMMIT that the pipeline sends with it: a round trip more.)
     """
     params = {"serial_hash": secret.hash_token(serial), "rfid_tag": form.get("rfid_tag", "").strip()}
-    _, rows = _SCANNER.execute(session, params)
+    (_, rows), (_, interval_rows) = execute_in_turn(session, [(_SCANNER, params), (_BADGE_INTERVAL, params)])
     if not rows:
         return None
-    device_id, company_id, timezone, hours, employee_id, full_name, interval_id, check_in_at = rows[0]
-    interval = None if interval_id is None else OpenInterval(interval_id, read_instant(check_in_at))
+    device_id, company_id, timezone, hours, employee_id, full_name = rows[0]
+    interval = None
+    if employee_id is not None:
+        if interval_rows and interval_rows[0][0] == employee_id:
+            _, interval_id, check_in_at = interval_rows[0]
+            interval = None if interval_id is None else OpenInterval(interval_id, read_instant(check_in_at))
+        else:
+            # The tag moved to another employee between the two statements: read the locked one's.
+            interval = open_interval(session, company_id, employee_id)
     badge = _Badge(timezone, dt.timedelta(hours=hours), employee_id, full_name, interval)
     return IFlowContext(company_id, None, "device", device_id, badge)
 
