@@ -222,3 +222,30 @@ def test_a_forged_form_and_another_companys_pages_are_refused(server: LiveServer
     page.goto(f"{server.base_url}/admin/itflow/keys")
     playwright.expect(page.get_by_text("None yet.")).to_be_visible()
     page.close()
+
+
+PHONE_PAGES = [
+    "/admin/",
+    "/admin/people",
+    "/admin/itflow/clients",
+    "/admin/itflow/tickets",
+    "/admin/itflow/tickets/new",
+    "/admin/itflow/keys",
+    "/admin/iflow/timesheet",
+    "/admin/iflow/now",
+    "/admin/cflow/workflows",
+    "/admin/cflow/access",
+]
+
+
+def test_every_main_page_fits_a_phone(server: LiveServer, browser: playwright.Browser) -> None:
+    tenant = new_console_tenant(server)
+    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    _sign_in(page, tenant, "/admin/")
+    for path in PHONE_PAGES:
+        page.goto(f"{server.base_url}{path}")
+        # Wide tables scroll inside their frame; nothing else may push the page sideways.
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, path
+        playwright.expect(page.get_by_role("heading", level=1)).to_be_visible()
+    page.close()

@@ -147,3 +147,39 @@ def test_tickets_of_another_company_are_out_of_reach(server: LiveServer, tenant:
         )
         assert reply.status_code == 404
     assert tenant.count(models.TicketReply) == 0
+
+
+def test_an_asset_and_a_contact_page(server: LiveServer, tenant: ConsoleTenant) -> None:
+    acme = _client(tenant, "Acme")
+    asset = _asset(tenant, acme, "ACME-SRV1", "SN-42")
+    tenant.add(
+        models.AssetInterface,
+        interface_asset_id=asset,
+        interface_name="eth0",
+        interface_ip="10.0.0.5",
+        interface_primary=1,
+    )
+    jane = tenant.add(
+        models.Contact,
+        contact_client_id=acme,
+        contact_name="Jane Doe",
+        contact_email="jane@acme.example",
+        contact_pin="1234",
+        contact_primary=1,
+    )
+    with tenant.signed_in() as (http, csrf):
+        http.post(
+            "/admin/itflow/tickets", data={"csrf_token": csrf, "client_id": str(acme), "ticket_subject": "Disk full"}
+        )
+        assert f'href="/admin/itflow/assets/{asset}"' in http.get("/admin/itflow/assets").text
+        page = http.get(f"/admin/itflow/assets/{asset}").text
+        assert "ACME-SRV1" in page and "SN-42" in page and "10.0.0.5" in page and "(primary)" in page
+        assert f'href="/admin/itflow/clients/{acme}">Acme</a>' in page
+        contact = http.get(f"/admin/itflow/contacts/{jane}").text
+        assert "jane@acme.example" in contact and "1234" not in contact  # a PIN is not shown
+        assert "Disk full" in contact  # the client's primary contact got the ticket
+        assert http.get("/admin/itflow/assets/999999").status_code == 404
+    neighbour = new_console_tenant(server, "Dan Ion")
+    with neighbour.signed_in() as (http, _):
+        assert http.get(f"/admin/itflow/assets/{asset}").status_code == 404
+        assert http.get(f"/admin/itflow/contacts/{jane}").status_code == 404

@@ -122,3 +122,19 @@ def test_an_expired_session_or_a_disabled_user_is_signed_out(tenant: ConsoleTena
             session.execute(update(AdminUser).where(AdminUser.id == tenant.user_id).values(is_active=False))
         assert http.get("/admin/").status_code == 303
         assert tenant.sign_in(http).status_code == 400
+
+
+def test_the_session_cookie_is_secure_over_https(tenant: ConsoleTenant) -> None:
+    # Behind a TLS proxy on this host: uvicorn takes X-Forwarded-Proto from 127.0.0.1.
+    with tenant.browser() as http:
+        http.headers["X-Forwarded-Proto"] = "https"
+        form = http.get("/admin/sign-in")
+        assert "secure" in form.headers["set-cookie"].lower()
+        # The browser keeps a Secure cookie for https only; this client speaks http, so hand it back.
+        http.cookies.clear()
+        http.cookies.set("flowsuite_sign_in", form.cookies["flowsuite_sign_in"])
+        reply = http.post(
+            "/admin/sign-in", data={"email": tenant.email, "password": tenant.password, "csrf_token": csrf_of(form)}
+        )
+        cookie = next(c for c in reply.headers.get_list("set-cookie") if c.startswith("flowsuite_session="))
+        assert "secure" in {part.strip().lower() for part in cookie.split(";")}

@@ -60,7 +60,7 @@ LISTS = {
         "contacts",
         views.contacts,
         (
-            Column("Name", "contact_name"),
+            Column("Name", "contact_name", "/admin/itflow/contacts/{contact_id}"),
             Column("Title", "contact_title"),
             Column("E-mail", "contact_email"),
             Column("Phone", "contact_phone"),
@@ -74,7 +74,7 @@ LISTS = {
         "assets",
         views.assets,
         (
-            Column("Name", "asset_name"),
+            Column("Name", "asset_name", "/admin/itflow/assets/{asset_id}"),
             Column("Type", "asset_type"),
             Column("Make", "asset_make"),
             Column("Model", "asset_model"),
@@ -152,6 +152,25 @@ def client_detail(request: Request, console: ConsoleDep, client_id: int) -> Resp
             return _not_found(request, console, missing, f"{PREFIX}/itflow/clients")
     context = {"title": found.client.client_name, "console": console, "found": found}
     return page(request, "itflow_client.html", context)
+
+
+def _record_route(kind: str, read: Callable[[Session, int, int], views.RecordPage]) -> None:
+    def show(request: Request, console: ConsoleDep, record_id: int) -> Response:
+        with runtime_of(request).db.transaction() as session:
+            try:
+                found = read(session, console.company_id, record_id)
+            except NotFound as missing:
+                return _not_found(request, console, missing, f"{PREFIX}/itflow/{kind}")
+        context = {"title": found.title, "console": console, "found": found, "kind": kind}
+        return page(request, "itflow_record.html", context)
+
+    router.add_api_route(
+        f"/{kind}/{{record_id}}", show, methods=["GET"], response_class=HTMLResponse, name=f"itflow_{kind}_detail"
+    )
+
+
+_record_route("assets", views.asset_page)
+_record_route("contacts", views.contact_page)
 
 
 def _new_ticket_page(

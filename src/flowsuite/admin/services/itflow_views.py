@@ -305,3 +305,99 @@ def add_reply(session: Session, company_id: int, email: str, caller: Caller, fie
     """A reply on a ticket (`ticket_id`, `ticket_reply`, `ticket_reply_type`, `ticket_status`, ...)."""
     params = Params({}, {name: value for name, value in fields.items() if value != ""}, prefer_body=True)
     return ticket_replies.create(session, _as_person(company_id, email, caller), params)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordPage:
+    """One asset or contact: its filled columns by label, its client, and what refers to it."""
+
+    title: str
+    client_id: int
+    client_name: str | None
+    fields: list[tuple[str, Any]]
+    interfaces: list[Any]
+    tickets: list[Any]
+
+
+# Columns a person does not read on a detail page (ids shown elsewhere, internal keys, photos).
+_HIDDEN = {"company_id", "asset_client_id", "contact_client_id", "contact_pin", "contact_photo", "asset_photo"}
+
+
+def _labelled(row: Any, prefix: str) -> list[tuple[str, Any]]:
+    fields = []
+    for column in row.__table__.columns:
+        value = getattr(row, column.key)
+        if column.key in _HIDDEN or (value in (None, "", 0) and column.key != f"{prefix}id"):
+            continue
+        label = column.key.removeprefix(prefix).replace("_", " ").capitalize()
+        fields.append((label, value))
+    return fields
+
+
+def _client_name(session: Session, company_id: int, client_id: int) -> str | None:
+    return session.scalar(
+        select(models.Client.client_name).where(
+            models.Client.company_id == company_id, models.Client.client_id == client_id
+        )
+    )
+
+
+def _tickets_where(session: Session, company_id: int, column: Any, value: int) -> list[Any]:
+    ticket = models.Ticket
+    statement = (
+        select(
+            ticket.ticket_id,
+            ticket.ticket_prefix,
+            ticket.ticket_number,
+            ticket.ticket_subject,
+            ticket.ticket_resolved_at,
+        )
+        .where(ticket.company_id == company_id, column == value)
+        .order_by(ticket.ticket_id.desc())
+        .limit(PAGE_SIZE)
+    )
+    return [row._mapping for row in session.execute(statement)]
+
+
+def asset_page(session: Session, company_id: int, asset_id: int) -> RecordPage:
+    asset = session.scalar(
+        select(models.Asset).where(models.Asset.company_id == company_id, models.Asset.asset_id == asset_id)
+    )
+    if asset is None:
+        raise NotFound(f"No asset with id {asset_id}.")
+    interface = models.AssetInterface
+    interfaces = session.execute(
+        select(
+            interface.interface_name,
+            interface.interface_type,
+            interface.interface_ip,
+            interface.interface_mac,
+            interface.interface_primary,
+        )
+        .where(interface.company_id == company_id, interface.interface_asset_id == asset_id)
+        .order_by(interface.interface_id)
+    )
+    return RecordPage(
+        asset.asset_name,
+        asset.asset_client_id,
+        _client_name(session, company_id, asset.asset_client_id),
+        _labelled(asset, "asset_"),
+        [row._mapping for row in interfaces],
+        _tickets_where(session, company_id, models.Ticket.ticket_asset_id, asset_id),
+    )
+
+
+def contact_page(session: Session, company_id: int, contact_id: int) -> RecordPage:
+    contact = session.scalar(
+        select(models.Contact).where(models.Contact.company_id == company_id, models.Contact.contact_id == contact_id)
+    )
+    if contact is None:
+        raise NotFound(f"No contact with id {contact_id}.")
+    return RecordPage(
+        contact.contact_name,
+        contact.contact_client_id,
+        _client_name(session, company_id, contact.contact_client_id),
+        _labelled(contact, "contact_"),
+        [],
+        _tickets_where(session, company_id, models.Ticket.ticket_contact_id, contact_id),
+    )
