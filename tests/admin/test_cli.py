@@ -57,6 +57,6 @@ def test_a_password_can_come_on_stdin_and_must_be_long_enough(server: LiveServer
 
 def test_the_demo_prints_a_console_sign_in_that_works(server: LiveServer, tmp_path: Path) -> None:
     output = Cli(server.database_url, tmp_path).run("demo", "--base-url", server.base_url)
-    found = re.search(r"/admin/ +sign in as (\S+) with (\S+)", output)
+    found = re.search(r"Admin console +\S+/admin/\n +e-mail: +(\S+)\n +password: +(\S+)", output)
     assert found is not None, output
     assert _sign_in_works(server, found[1], found[2])

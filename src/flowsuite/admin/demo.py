@@ -23,8 +23,10 @@ class DemoConsole:
     password: str
 
     def print(self, console: Console, base_url: str) -> None:
-        console.print("[bold]Admin console[/bold]")
-        console.print(f"  {base_url}/admin/  sign in as {self.email} with [bold green]{self.password}[/bold green]")
+        # One value a line, so that no terminal width wraps the password.
+        console.print(f"[bold]Admin console[/bold]  {base_url}/admin/")
+        console.print(f"  e-mail:   {self.email}")
+        console.print(f"  password: [bold green]{self.password}[/bold green]")
 
 
 def seed_admin(session: Session, company_id: int) -> DemoConsole:
