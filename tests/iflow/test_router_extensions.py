@@ -276,6 +276,39 @@ def test_check_in_after_the_reset_limit_closes_the_forgotten_interval(tenant: IF
     assert second["check_out_at"] is None
 
 
+def test_a_past_check_in_may_not_land_inside_or_before_a_recorded_interval(
+    tenant: IFlowTenant, http: httpx.Client
+) -> None:
+    user_id = tenant.new_user(http)
+
+    def clock(action: str, time: str, language: str = "en_US") -> httpx.Response:
+        return tenant.post(http, "user/clock", user_id=user_id, action=action, time=time, api_language=language)
+
+    clock("check_in", "2026-12-07T10:00:00")
+    clock("check_out", "2026-12-07T12:00:00")
+    inside = clock("check_in", "2026-12-07T11:00:00")
+    assert inside.json()["api_reply"]["error"] == [
+        {
+            "field_name": "time",
+            "check_name": "inside_interval",
+            "message": "time: this scan falls inside an interval already recorded",
+        }
+    ]
+    before = clock("check_in", "2026-12-07T08:00:00", "ro_RO")
+    assert [(e["check_name"], e["message"][:40]) for e in before.json()["api_reply"]["error"]] == [
+        ("overlaps_interval", "time: această intrare nu are o ieșire în")
+    ]
+    assert errors(clock("check_in", "2026-12-07T10:00:00")) == [("time", "overlaps_interval")]
+    # After the recorded interval: accepted, and so is closing it.
+    assert clock("check_in", "2026-12-07T13:00:00").json()["api_reply"]["action"] == "check_in"
+    assert clock("check_out", "2026-12-07T15:00:00").json()["api_reply"]["action"] == "check_out"
+    rows = [(row["check_in_at"], row["check_out_at"]) for row in tenant.rows(LiveAttendanceInterval)]
+    assert rows == [
+        (dt.datetime(2026, 12, 7, 8), dt.datetime(2026, 12, 7, 10)),
+        (dt.datetime(2026, 12, 7, 11), dt.datetime(2026, 12, 7, 13)),
+    ]
+
+
 @pytest.mark.parametrize(
     ("fields", "expected"),
     [

@@ -176,6 +176,25 @@ def record_pair(session: Session, check_in: Scan, check_out: dt.datetime) -> Non
     _NEW_CLOSED_INTERVAL.execute(session, values)
 
 
+def misplaced_check_in(session: Session, company_id: int, employee_id: int, instant: dt.datetime) -> str | None:
+    """The check a check-in at `instant` (possibly in the past) fails against the recorded intervals, or None.
+
+    It may not land inside a recorded interval (`inside_interval`) nor before a recorded check-in
+    (`overlaps_interval`): the open interval it starts would run into that one. So one person's intervals
+    never overlap and the open one is always the latest; filling a gap in the past is the offline batch's
+    job (rfid_v2/offline_attendance), which stores whole pairs.
+    """
+    intervals = LiveAttendanceInterval
+    mine = (intervals.company_id == company_id, intervals.employee_id == employee_id)
+    inside = session.scalar(
+        select(intervals.id).where(*mine, intervals.check_in_at < instant, intervals.check_out_at > instant).limit(1)
+    )
+    if inside is not None:
+        return "inside_interval"
+    later = session.scalar(select(intervals.id).where(*mine, intervals.check_in_at >= instant).limit(1))
+    return None if later is None else "overlaps_interval"
+
+
 def local_time(instant: dt.datetime | None, tz: zoneinfo.ZoneInfo) -> str:
     """A naive UTC instant as the company's wall-clock `Y-m-d HH:MM:SS` ("" for none)."""
     if instant is None:
@@ -187,7 +206,8 @@ def clock(session: Session, ctx: IFlowContext, form: Form) -> Reply:
     """Opens an interval (check_in) or closes the open one (check_out) at `time` (default now).
 
     An interval open longer than the company's check-in reset limit counts as closed at check-in +
-    limit: a new check-in after that is accepted, and a late check-out closes it at the limit.
+    limit: a new check-in after that is accepted, and a late check-out closes it at the limit. A check-in
+    in the past must not fall inside or before a recorded interval (see misplaced_check_in).
     """
     checks = Checks()
     employee = employee_by_user_id_or_rfid(session, ctx, form, checks)
@@ -206,6 +226,10 @@ def clock(session: Session, ctx: IFlowContext, form: Form) -> Reply:
     refused = refused_scan(interval, action, instant, limit)
     if refused is not None:
         checks.fail(*refused)
+    elif action == "check_in":
+        misplaced = misplaced_check_in(session, ctx.company_id, employee.id, instant)
+        if misplaced is not None:
+            checks.fail("time", misplaced)
     checks.raise_if_any()
 
     scan = Scan(ctx.company_id, employee.id, action, instant, "api")
