@@ -14,6 +14,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -141,15 +142,14 @@ def http(server: LiveServer) -> Iterator[httpx.Client]:
         yield client
 
 
-@pytest.fixture(scope="module")
-def twin_url(server: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A second server process on the same database, so that requests really run in parallel.
-
-    (One process handles its requests one after another; two processes race like a deployment with
-    several workers does.)
-    """
-    workdir: Path = tmp_path_factory.mktemp(f"twin-{server.backend}")
-    process, base_url = start_server(server.database_url, workdir)
+@contextmanager
+def another_server(
+    server: LiveServer, tmp_path_factory: pytest.TempPathFactory, name: str, settings: dict[str, str] | None = None
+) -> Iterator[str]:
+    """A further server process on the live server's database, with its own settings and in-process state
+    (throttles, caches); its log must hold no traceback."""
+    workdir: Path = tmp_path_factory.mktemp(f"{name}-{server.backend}")
+    process, base_url = start_server(server.database_url, workdir, settings)
     try:
         yield base_url
     finally:
@@ -157,3 +157,14 @@ def twin_url(server: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> It
         process.wait(timeout=10)
         server_log = (workdir / "server.log").read_text()
         assert "Traceback" not in server_log, server_log
+
+
+@pytest.fixture(scope="module")
+def twin_url(server: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A second server process on the same database, so that requests really run in parallel.
+
+    (One process handles its requests one after another; two processes race like a deployment with
+    several workers does.)
+    """
+    with another_server(server, tmp_path_factory, "twin") as base_url:
+        yield base_url

@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from tests.admin.factories import ConsoleTenant, new_console_tenant
-from tests.conftest import LiveServer, start_server
+from tests.conftest import LiveServer, another_server
 
 
 @pytest.fixture(scope="module")
 def fresh_url(server: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A second server on the same database whose throttle has seen nothing yet."""
-    workdir: Path = tmp_path_factory.mktemp(f"admin-throttle-{server.backend}")
-    process, base_url = start_server(server.database_url, workdir)
-    try:
+    with another_server(server, tmp_path_factory, "admin-throttle") as base_url:
         yield base_url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_five_failures_lock_the_address_but_not_another(server: LiveServer, fresh_url: str) -> None:

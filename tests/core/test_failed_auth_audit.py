@@ -5,14 +5,13 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import select
 
 from flowsuite.tenancy.models import AuditEvent
-from tests.conftest import LiveServer, start_server
+from tests.conftest import LiveServer, another_server
 
 WINDOW_SECONDS = 2
 
@@ -20,15 +19,9 @@ WINDOW_SECONDS = 2
 @pytest.fixture(scope="module")
 def throttled_url(server: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A server on the same database that audits failed authentications once per WINDOW_SECONDS."""
-    workdir: Path = tmp_path_factory.mktemp(f"throttled-{server.backend}")
-    process, base_url = start_server(
-        server.database_url, workdir, {"FLOWSUITE_FAILED_AUTH_AUDIT_SECONDS": str(WINDOW_SECONDS)}
-    )
-    try:
+    settings = {"FLOWSUITE_FAILED_AUTH_AUDIT_SECONDS": str(WINDOW_SECONDS)}
+    with another_server(server, tmp_path_factory, "throttled", settings) as base_url:
         yield base_url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def audited(server: LiveServer, *agents: str) -> list[tuple[str, str, str | None]]:
