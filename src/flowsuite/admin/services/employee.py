@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
-from flowsuite.admin.services.timesheet import event_type_names
+from flowsuite.admin.services.timesheet import event_kinds
 from flowsuite.core.errors import NotFound
 from flowsuite.iflow.calendar import DayClass
 from flowsuite.iflow.context import IFlowContext
@@ -151,7 +151,7 @@ def employee_month(
     plans = _plans(session, company_id, employee_id, first, last)
     clocked = _clocked(session, company_id, employee_id, first, last, time_zone)
     marks = {DayClass.WEEKEND: "weekend", DayClass.HOLIDAY: "holiday"}
-    names = event_type_names(session, company_id)
+    names = event_kinds(session, company_id).names
     days = []
     for day, day_class in zip(report.calendar.days, report.calendar.day_classes, strict=True):
         minutes = worked.totals.minutes.days.get(day) if worked else None

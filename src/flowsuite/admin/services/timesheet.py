@@ -12,14 +12,16 @@ import datetime as dt
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import xlsxwriter
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from flowsuite.iflow.calendar import DayClass
-from flowsuite.iflow.messages import STATUS_TEXTS
+from flowsuite.iflow.messages import DEFAULT_LANGUAGE
 from flowsuite.iflow.models import EventType
+from flowsuite.iflow.services.activity import event_type_name
 from flowsuite.iflow.services.reports import month_report
 from flowsuite.iflow.totals import check_totals, hours
 
@@ -56,20 +58,24 @@ class Timesheet:
     teams: list[str]
 
 
-def _leave_codes(session: Session, company_id: int) -> set[str]:
-    return set(
-        session.scalars(
-            select(EventType.code).where(EventType.company_id == company_id, EventType.effect == "subtract")
-        )
-    )
+@dataclass(frozen=True, slots=True)
+class EventKinds:
+    """The company's event types, read once: their names by code (the built-in ones in English, as the API
+    names them) and the codes of the leaves (types that subtract from totals)."""
+
+    names: dict[str, str]
+    leave_codes: frozenset[str]
 
 
-def event_type_names(session: Session, company_id: int) -> dict[str, str]:
-    """The company's event types by code, the built-in ones in English."""
-    names = dict(
-        session.execute(select(EventType.code, EventType.name).where(EventType.company_id == company_id)).all()
+def event_kinds(session: Session, company_id: int) -> EventKinds:
+    query: Select[*tuple[Any, ...]] = select(EventType.code, EventType.name, EventType.effect).where(
+        EventType.company_id == company_id
     )
-    return {code: STATUS_TEXTS["en_US"].get(code, name) for code, name in names.items()}
+    rows = session.execute(query).all()
+    return EventKinds(
+        {row.code: event_type_name(row, DEFAULT_LANGUAGE) for row in rows},
+        frozenset(row.code for row in rows if row.effect == "subtract"),
+    )
 
 
 def _day_mark(day_class: DayClass) -> str:
@@ -89,7 +95,7 @@ def timesheet(
     names = check_totals(totals)
     report = month_report(session, company_id, year, month, names, time_zone)
     calendar = report.calendar
-    leave_codes, event_names = _leave_codes(session, company_id), event_type_names(session, company_id)
+    kinds = event_kinds(session, company_id)
     day_marks = [_day_mark(day_class) for day_class in calendar.day_classes]
     lines = []
     for employee in report.employees:
@@ -100,7 +106,7 @@ def timesheet(
             worked = employee.totals.minutes.days.get(day)
             events = employee.day_events.get(day, [])
             marks = [mark for mark in (day_mark,) if mark]
-            if any(code in leave_codes for code in events):
+            if any(code in kinds.leave_codes for code in events):
                 marks.append("leave")
             notes = []
             if worked is not None:
@@ -109,7 +115,7 @@ def timesheet(
                 if worked.overtime:
                     marks.append("overtime")
                 notes.append(f"{hours(worked.regular):.2f} h regular, {hours(worked.overtime):.2f} h overtime")
-            notes.extend(event_names.get(code, code) for code in events)
+            notes.extend(kinds.names.get(code, code) for code in events)
             cells.append(Cell(None if worked is None else hours(worked.total), tuple(marks), "; ".join(notes)))
         user = employee.user
         lines.append(
