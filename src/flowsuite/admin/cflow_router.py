@@ -10,7 +10,17 @@ from fastapi.responses import HTMLResponse, Response
 from flowsuite.admin.services import cflow_views as views
 from flowsuite.admin.services import keys
 from flowsuite.admin.services.accounts import Console
-from flowsuite.admin.web import PREFIX, CheckedConsole, ConsoleDep, audit, page, runtime_of, see_other
+from flowsuite.admin.web import (
+    PREFIX,
+    CheckedConsole,
+    ConsoleDep,
+    audit,
+    not_found,
+    page,
+    runtime_of,
+    see_other,
+    shown_once,
+)
 from flowsuite.cflow import keys as cflow_keys
 from flowsuite.cflow.definitions import InvalidDefinition, read_definition
 from flowsuite.cflow.errors import InvalidFields, NotAllowed, RecordNotFound
@@ -70,18 +80,13 @@ async def workflow_import(
     return see_other(f"{PREFIX}/cflow/workflows?notice=imported")
 
 
-def _not_found(request: Request, console: Console, message: str, back: str) -> Response:
-    context = {"title": "Not found", "console": console, "message": message, "back": back}
-    return page(request, "not_found.html", context, status=404)
-
-
 @router.get("/workflows/{name}", response_class=HTMLResponse)
 def workflow_board(request: Request, console: ConsoleDep, name: str) -> Response:
     with runtime_of(request).db.transaction() as session:
         try:
             workflow, columns = views.board(session, console.company_id, name)
         except DomainError as missing:
-            return _not_found(request, console, str(missing), f"{PREFIX}/cflow/workflows")
+            return not_found(request, console, str(missing), f"{PREFIX}/cflow/workflows")
     context = {
         "title": workflow.display_name,
         "console": console,
@@ -99,13 +104,12 @@ def _record_page(
         try:
             record = views.record_page(session, console.company_id, number, console.email)
         except RecordNotFound as missing:
-            return _not_found(request, console, str(missing), f"{PREFIX}/cflow/workflows")
-        acting = views.acting_user(session, console.company_id, console.email)
+            return not_found(request, console, str(missing), f"{PREFIX}/cflow/workflows")
     context = {
         "title": f"Record {number}",
         "console": console,
         "record": record,
-        "acting": acting,
+        "acting": record.acting,
         "error": error,
         "notice": NOTICES.get(request.query_params.get("notice", "")),
     }
@@ -126,7 +130,7 @@ def record_decision(
             views.decide(session, console.company_id, console.email, number, status, comments)
             audit(session, request, console, "cflow_decision", status, "cflow_record", number)
     except RecordNotFound as missing:
-        return _not_found(request, console, str(missing), f"{PREFIX}/cflow/workflows")
+        return not_found(request, console, str(missing), f"{PREFIX}/cflow/workflows")
     except InvalidFields as refused:
         return _record_page(request, console, number, " ".join(p.message for p in refused.problems), 400)
     except NotAllowed as refused:
@@ -160,14 +164,7 @@ def access(request: Request, console: ConsoleDep) -> Response:
 
 
 def _shown_once(request: Request, console: Console, title: str, name: str, label: str, secret: str) -> Response:
-    context = {
-        "title": title,
-        "console": console,
-        "name": name,
-        "secrets": [(label, label, secret)],
-        "done": f"{PREFIX}/cflow/access",
-    }
-    return page(request, "secret_created.html", context)
+    return shown_once(request, console, title, name, [(label, label, secret)], f"{PREFIX}/cflow/access")
 
 
 @router.post("/key")
@@ -203,5 +200,5 @@ def user_key_rotate(request: Request, console: CheckedConsole, user_id: int) -> 
             )
             audit(session, request, console, "rotate_cflow_user_key", username)
     except DomainError as missing:
-        return _not_found(request, console, str(missing), f"{PREFIX}/cflow/access")
+        return not_found(request, console, str(missing), f"{PREFIX}/cflow/access")
     return _shown_once(request, console, "New user key", username, "userkey", issued.secret)

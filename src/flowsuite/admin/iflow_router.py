@@ -19,6 +19,7 @@ from flowsuite.admin.web import (
     CheckedConsole,
     ConsoleDep,
     audit,
+    not_found,
     page,
     runtime_of,
     see_other,
@@ -67,8 +68,7 @@ def _sheet(request: Request, console: Console) -> tuple[Timesheet, str | None]:
 
 
 def _not_found(request: Request, console: Console, missing: NotFound) -> Response:
-    context = {"title": "Not found", "console": console, "message": str(missing), "back": f"{PREFIX}/iflow/timesheet"}
-    return page(request, "not_found.html", context, status=404)
+    return not_found(request, console, str(missing), f"{PREFIX}/iflow/timesheet")
 
 
 def _months_around(today: dt.date) -> list[tuple[int, int]]:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from flowsuite.admin.services import itflow_views as views
 from flowsuite.admin.services.accounts import Console
 from flowsuite.admin.services.keys import itflow_clients
-from flowsuite.admin.web import PREFIX, CheckedConsole, ConsoleDep, page, runtime_of, see_other
+from flowsuite.admin.web import PREFIX, CheckedConsole, ConsoleDep, not_found, page, runtime_of, see_other
 from flowsuite.core.errors import DomainError, NotFound
 from flowsuite.core.http import caller_of
 from flowsuite.itflow import models
@@ -138,18 +138,13 @@ def _list_route(view: ListView) -> None:
     )
 
 
-def _not_found(request: Request, console: Console, missing: NotFound, back: str) -> Response:
-    context = {"title": "Not found", "console": console, "message": str(missing), "back": back}
-    return page(request, "not_found.html", context, status=404)
-
-
 @router.get("/clients/{client_id}", response_class=HTMLResponse)
 def client_detail(request: Request, console: ConsoleDep, client_id: int) -> Response:
     with runtime_of(request).db.transaction() as session:
         try:
             found = views.client_page(session, console.company_id, client_id)
         except NotFound as missing:
-            return _not_found(request, console, missing, f"{PREFIX}/itflow/clients")
+            return not_found(request, console, str(missing), f"{PREFIX}/itflow/clients")
     context = {"title": found.client.client_name, "console": console, "found": found}
     return page(request, "itflow_client.html", context)
 
@@ -160,7 +155,7 @@ def _record_route(kind: str, read: Callable[[Session, int, int], views.RecordPag
             try:
                 found = read(session, console.company_id, record_id)
             except NotFound as missing:
-                return _not_found(request, console, missing, f"{PREFIX}/itflow/{kind}")
+                return not_found(request, console, str(missing), f"{PREFIX}/itflow/{kind}")
         context = {"title": found.title, "console": console, "found": found, "kind": kind}
         return page(request, "itflow_record.html", context)
 
@@ -231,7 +226,7 @@ def _ticket_page(
         try:
             found = views.ticket_page(session, console.company_id, ticket_id)
         except NotFound as missing:
-            return _not_found(request, console, missing, f"{PREFIX}/itflow/tickets")
+            return not_found(request, console, str(missing), f"{PREFIX}/itflow/tickets")
     ticket = found.ticket
     context = {
         "title": f"{ticket['ticket_prefix'] or ''}{ticket['ticket_number']} {ticket['ticket_subject']}",
@@ -276,7 +271,7 @@ def reply(
                 raise NotFound(f"No ticket with id {ticket_id}.")
             views.add_reply(session, console.company_id, console.email, caller_of(request), fields)
     except NotFound as missing:
-        return _not_found(request, console, missing, f"{PREFIX}/itflow/tickets")
+        return not_found(request, console, str(missing), f"{PREFIX}/itflow/tickets")
     except DomainError as error:
         return _ticket_page(request, console, ticket_id, _reason(error), status=400)
     return see_other(f"{PREFIX}/itflow/tickets/{ticket_id}?notice=replied")

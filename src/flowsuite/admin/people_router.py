@@ -23,9 +23,11 @@ from flowsuite.admin.web import (
     audit,
     check_form_token,
     form_token_cookie,
+    not_found,
     page,
     runtime_of,
     see_other,
+    shown_once,
     start_session,
 )
 from flowsuite.core.errors import DomainError, NotFound
@@ -69,14 +71,8 @@ def invite_person(request: Request, console: CheckedConsole, email: FormText = "
     except DomainError as refused:
         return _people_page(request, console, str(refused), 400)
     link = str(request.url_for("invitation_form", token=token))
-    context = {
-        "title": "Invitation link",
-        "console": console,
-        "name": email.strip(),
-        "secrets": [("Invitation link (valid for 7 days, once)", "link", link)],
-        "done": f"{PREFIX}/people",
-    }
-    return page(request, "secret_created.html", context)
+    secrets = [("Invitation link (valid for 7 days, once)", "link", link)]
+    return shown_once(request, console, "Invitation link", email.strip(), secrets, f"{PREFIX}/people")
 
 
 @router.post("/people/invitations/{invitation_id}/revoke")
@@ -114,14 +110,8 @@ def _invitation_page(request: Request, token: str, error: str | None = None, sta
         invitation = open_invitation(session, runtime.secret, token)
         email = invitation.email if invitation else ""
     if invitation is None:
-        gone = {
-            "title": "Invitation",
-            "console": None,
-            "message": "This invitation link is not valid any more: "
-            "it was used, revoked or has expired. Ask for a new one.",
-            "back": f"{PREFIX}/sign-in",
-        }
-        return page(request, "not_found.html", gone, status=404)
+        message = "This invitation link is not valid any more: it was used, revoked or has expired. Ask for a new one."
+        return not_found(request, None, message, f"{PREFIX}/sign-in", title="Invitation")
     form_token = new_token(32)
     context: dict[str, Any] = {
         "title": "Join flowsuite",

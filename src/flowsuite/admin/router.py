@@ -26,10 +26,12 @@ from flowsuite.admin.web import (
     check_form_token,
     form_token_cookie,
     install,
+    not_found,
     page,
     runtime_of,
     safe_next,
     see_other,
+    shown_once,
     start_session,
 )
 from flowsuite.core.errors import DomainError, InvalidInput
@@ -217,14 +219,7 @@ def itflow_key_create(
         ("API key", "api_key", issued.api_key),
         ("Decrypt password", "api_key_decrypt_password", issued.decrypt_password),
     ]
-    context = {
-        "title": "New ITFlow API key",
-        "console": console,
-        "name": name.strip(),
-        "secrets": secrets_shown,
-        "done": f"{PREFIX}/itflow/keys",
-    }
-    return page(request, "secret_created.html", context)
+    return shown_once(request, console, "New ITFlow API key", name.strip(), secrets_shown, f"{PREFIX}/itflow/keys")
 
 
 # ------------------------------------------------------------------------------------------ iFlow access
@@ -256,14 +251,7 @@ def iflow_access(request: Request, console: ConsoleDep) -> Response:
 
 
 def _shown_once(request: Request, console: Console, title: str, name: str, label: str, secret: str) -> Response:
-    context = {
-        "title": title,
-        "console": console,
-        "name": name,
-        "secrets": [(label, label, secret)],
-        "done": f"{PREFIX}/iflow/access",
-    }
-    return page(request, "secret_created.html", context)
+    return shown_once(request, console, title, name, [(label, label, secret)], f"{PREFIX}/iflow/access")
 
 
 @router.post("/iflow/keys")
@@ -335,8 +323,7 @@ def revoke(request: Request, console: CheckedConsole, kind: str, credential_id: 
         with _writing(request, console, "revoke_key", f"revoked {kind} key {credential_id}") as session:
             keys.revoke(session, company_id=console.company_id, kind=kind, credential_id=credential_id)
     except DomainError as error:
-        context = {"title": "Not found", "console": console, "message": str(error), "back": f"{PREFIX}{back}"}
-        return page(request, "not_found.html", context, status=404)
+        return not_found(request, console, str(error), f"{PREFIX}{back}")
     return see_other(f"{PREFIX}{back}?notice=revoked")
 
 

@@ -136,6 +136,22 @@ def page(request: Request, name: str, context: dict[str, Any], status: int = 200
     return response
 
 
+def not_found(
+    request: Request, console: Console | None, message: str, back: str, title: str = "Not found"
+) -> HTMLResponse:
+    """The 404 page: what was not found, and a way back."""
+    context = {"title": title, "console": console, "message": message, "back": back}
+    return page(request, "not_found.html", context, status=404)
+
+
+def shown_once(
+    request: Request, console: Console, title: str, name: str, secrets: list[tuple[str, str, str]], done: str
+) -> HTMLResponse:
+    """The page that shows new secrets (label, wire name, value) once, then leads to `done`."""
+    context = {"title": title, "console": console, "name": name, "secrets": secrets, "done": done}
+    return page(request, "secret_created.html", context)
+
+
 def see_other(path: str) -> RedirectResponse:
     """Post/redirect/get: after a form, the browser loads the page fresh."""
     return RedirectResponse(path, status_code=303, headers=SECURITY_HEADERS)

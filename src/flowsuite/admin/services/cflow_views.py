@@ -91,10 +91,13 @@ class RecordPage:
     reviews: list[tuple[Stage, dict[str, Any]]]
     history: list[Move]
     submitted_by: str
+    # The Cflow user the console user acts as (None: there is none of their address).
+    acting: CflowUserContext | None
     decisions: tuple[str, ...]
 
 
-def record_page(session: Session, company_id: int, number: int, console_email: str) -> RecordPage:
+def _located(session: Session, company_id: int, number: int) -> tuple[CflowRecord, Workflow, Stage, str]:
+    """The record, its workflow, its current stage and who submitted it; RecordNotFound if none."""
     row = session.execute(
         select(CflowRecord, CflowWorkflow.name, CflowUser.username)
         .join(CflowWorkflow, CflowWorkflow.id == CflowRecord.workflow_id)
@@ -105,7 +108,11 @@ def record_page(session: Session, company_id: int, number: int, console_email: s
         raise RecordNotFound(f"No record {number} in this company.")
     record, workflow_name, submitted_by = row
     workflow = workflow_named(session, company_id, workflow_name)
-    stage = workflow.stages_by_id[record.stage_id]
+    return record, workflow, workflow.stages_by_id[record.stage_id], submitted_by
+
+
+def record_page(session: Session, company_id: int, number: int, console_email: str) -> RecordPage:
+    record, workflow, stage, submitted_by = _located(session, company_id, number)
     stored = orjson.loads(record.values)
     values = [(field.get("label") or field["name"], stored.get(field["name"])) for field in workflow.fields]
     reviews_by_id = orjson.loads(record.reviews)
@@ -130,7 +137,9 @@ def record_page(session: Session, company_id: int, number: int, console_email: s
     reviewer = acting_user(session, company_id, console_email)
     may_decide = record.outcome == "in_progress" and reviewer is not None and reviewer.named_in(stage.reviewers)
     decisions = tuple(s for s in stage.statuses if s != "New") if may_decide else ()
-    return RecordPage(number, workflow, stage, record.outcome, values, reviews, history, submitted_by, decisions)
+    return RecordPage(
+        number, workflow, stage, record.outcome, values, reviews, history, submitted_by, reviewer, decisions
+    )
 
 
 def acting_user(session: Session, company_id: int, console_email: str) -> CflowUserContext | None:
@@ -146,13 +155,13 @@ def acting_user(session: Session, company_id: int, console_email: str) -> CflowU
 def decide(session: Session, company_id: int, console_email: str, number: int, status: str, comments: str) -> None:
     """Sets the record's current stage's status (Approved moves it on, Rejected ends it) as the console
     user's Cflow user, through the engine's own update."""
-    page = record_page(session, company_id, number, console_email)
+    _, workflow, stage, _ = _located(session, company_id, number)
     actor = acting_user(session, company_id, console_email)
     if actor is None:
         raise NotAllowed(f"{console_email} is not a Cflow user of this company, so cannot review records.")
-    names = [field["name"] for field in review_fields(page.stage)]
+    names = [field["name"] for field in review_fields(stage)]
     given = {names[0]: status, **({names[1]: comments} if comments.strip() else {})}
-    update_record(session, actor, page.workflow.name, str(page.stage.id), str(number), given)
+    update_record(session, actor, workflow.name, str(stage.id), str(number), given)
 
 
 @dataclass(frozen=True, slots=True)
