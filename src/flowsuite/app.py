@@ -5,21 +5,19 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 
 from flowsuite import __version__
 from flowsuite.admin.router import mount as mount_admin
-from flowsuite.cflow.router import build_router as build_cflow_router
-from flowsuite.cflow.router import handlers as cflow_handlers
+from flowsuite.cflow import router as cflow
 from flowsuite.core import health
 from flowsuite.core.asgi import DirectPaths
-from flowsuite.core.runtime import Runtime
-from flowsuite.iflow.router import build_router as build_iflow_router
-from flowsuite.iflow.router import handlers as iflow_handlers
-from flowsuite.itflow.legacy import router as itflow_legacy_router
-from flowsuite.itflow.router import build_router as build_itflow_router
-from flowsuite.itflow.router import handlers as itflow_handlers
+from flowsuite.core.pipeline import add_routes, handlers
+from flowsuite.iflow import router as iflow
+from flowsuite.itflow import legacy as itflow_legacy
+from flowsuite.itflow import router as itflow
 from flowsuite.settings import Settings, get_settings
+from flowsuite.tenancy.service import start_runtime
 
 DESCRIPTION = """
 flowsuite speaks three business APIs wire-compatibly on one database.
@@ -37,21 +35,35 @@ row values are strings or `null`, reads carry an integer `count`, creates a stri
 
 
 def create_app(settings: Settings | None = None) -> DirectPaths:
-    """The application for `settings` (by default, the FLOWSUITE_* environment)."""
+    """The application for `settings` (by default, the FLOWSUITE_* environment).
+
+    Nothing connects here: the runtime (engines, secret) is made when the server starts serving, in the
+    lifespan, and disposed of when it stops.
+    """
     settings = settings or get_settings()
-    runtime = Runtime.from_settings(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        runtime.db.dispose()
+        runtime = start_runtime(settings)
+        app.state.runtime = runtime
+        try:
+            yield
+        finally:
+            runtime.db.dispose()
 
     app = FastAPI(title="flowsuite", version=__version__, description=DESCRIPTION, lifespan=lifespan)
-    app.state.runtime = runtime
     app.include_router(health.router)
-    app.include_router(build_itflow_router())
-    app.include_router(itflow_legacy_router)
-    app.include_router(build_iflow_router())
-    app.include_router(build_cflow_router())
+    faces = APIRouter()
+    add_routes(faces, itflow.FACE, itflow.ENDPOINTS)
+    add_routes(faces, itflow_legacy.FACE, itflow_legacy.ENDPOINTS)
+    add_routes(faces, iflow.FACE, iflow.ENDPOINTS)
+    add_routes(faces, cflow.FACE, cflow.ENDPOINTS)
+    app.include_router(faces)
     mount_admin(app)
-    return DirectPaths(app, {**itflow_handlers(), **iflow_handlers(), **cflow_handlers()})
+    direct = {
+        **handlers(itflow.FACE, itflow.ENDPOINTS),
+        **handlers(itflow_legacy.FACE, itflow_legacy.ENDPOINTS),
+        **handlers(iflow.FACE, iflow.ENDPOINTS),
+        **handlers(cflow.FACE, cflow.ENDPOINTS),
+    }
+    return DirectPaths(app, direct)

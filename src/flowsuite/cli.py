@@ -58,7 +58,7 @@ DEMO_DATABASE = "sqlite:///flowsuite-demo.db"
 
 
 def _runtime() -> Runtime:
-    return Runtime.from_settings(get_settings())
+    return tenancy.start_runtime(get_settings())
 
 
 def _fail(message: str) -> typer.Exit:
@@ -628,8 +628,8 @@ def serve(
         workers=workers,
         log_level=settings.log_level,
         access_log=False,
-        # The standard asyncio loop, not uvloop: measured with bench/ at 64 connections and 25 KB replies,
-        # uvloop let some connections wait ~400 ms (p99) at the same throughput; asyncio kept p99 ~35 ms.
+        # The standard asyncio loop, not uvloop: under load uvloop let some connections wait far longer at
+        # the same throughput (bench/README.md).
         loop="asyncio",
         http="httptools",
     )

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from flowsuite.itflow import models
-from flowsuite.itflow.endpoints import ENDPOINTS
+from flowsuite.itflow.endpoints import OPERATIONS
 from flowsuite_client import (
     AsyncITFlowClient,
     AuthenticationFailed,
@@ -78,7 +78,7 @@ def functions(client_type: type[Any], module: str) -> set[str]:
 @pytest.mark.parametrize("client_type", [ITFlowClient, AsyncITFlowClient])
 def test_every_endpoint_of_the_server_has_a_method(client_type: type[Any]) -> None:
     offered = {(module, name) for module in MODELS for name in functions(client_type, module)}
-    missing = {(e.module, e.function) for e in ENDPOINTS} - offered
+    missing = {(e.module, e.function) for e in OPERATIONS} - offered
     assert not missing
     # And each module has the paging helper and the lookup by id.
     assert {("assets", "iter"), ("assets", "get"), ("ticket_replies", "iter")} <= offered

@@ -61,9 +61,9 @@ def _pattern(template: str, field_name: str) -> re.Pattern[str]:
 
 def _send(tenant: IFlowTenant, http: httpx.Client, path: str, fields: dict[str, str]) -> httpx.Response:
     endpoint = next(endpoint for endpoint in ENDPOINTS if endpoint.path == path)
-    if "device" in endpoint.auth:
+    if "device" in endpoint.info.credentials:
         return http.post(path, data={"access_token": tenant.add_device(), **fields})
-    if "api_key" in endpoint.auth:
+    if "api_key" in endpoint.info.credentials:
         return http.post(path, data={"api_key": tenant.api_key, **fields})
     return http.post(path, data=fields, headers={"Authorization": f"Bearer {tenant.token}"})
 

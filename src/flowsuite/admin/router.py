@@ -117,7 +117,9 @@ def sign_in_submit(
             )
     if started is None:
         throttle.failed(email, caller.ip)
-        runtime.failed_auth.record(runtime.db, face="admin", caller=caller, description="Console sign-in failed")
+        runtime.ledger.failed_authentication(
+            runtime.db, face="admin", caller=caller, description="Console sign-in failed"
+        )
         return _sign_in_page(request, safe_next(next), email, "The e-mail address or the password is wrong.", 400)
     throttle.succeeded(email)
     return start_session(request, see_other(safe_next(next)), started.cookie)

@@ -13,7 +13,7 @@ from flowsuite.cflow.models import CflowUser
 from flowsuite.core.db import utc_now
 from flowsuite.core.errors import Conflict, InvalidInput
 from flowsuite.core.secrets import ServerSecret, new_token, same_digest
-from flowsuite.core.wiretext import Connectable, PreparedQuery
+from flowsuite.core.wiretext import PreparedQuery, Readable
 from flowsuite.tenancy.models import ApiCredential, Company
 from flowsuite.tenancy.service import CredentialLookup, issue_credential
 
@@ -89,7 +89,7 @@ _USER = PreparedQuery(
 
 
 def authenticate(
-    source: Connectable, secret: ServerSecret, api_key: str, user_key: str, username: str, named: str = ""
+    source: Readable, secret: ServerSecret, api_key: str, user_key: str, username: str, named: str = ""
 ) -> CflowUserContext:
     """The user the three headers name; NotAuthenticated with the reason when any of them is wrong.
 
@@ -116,6 +116,6 @@ def authenticate(
 _COMPANY_NAME = PreparedQuery(lambda _dialect: select(Company.name).where(Company.id == bindparam("company_id")))
 
 
-def company_name(source: Connectable, company_id: int) -> str:
+def company_name(source: Readable, company_id: int) -> str:
     _, [(name,)] = _COMPANY_NAME.execute(source, {"company_id": company_id})
     return str(name)

@@ -1,21 +1,17 @@
 """The Cflow integration API wire (`/integromat/api`): headers and JSON in, the vendor's reply shapes out.
 
-Every endpoint runs one pipeline: the three credential headers, the query (parameter names matched without
-regard to case), the JSON body for a POST, one service call (reads on a read connection, writes in one
-write transaction with their audit event), and the reply. Errors are rendered here only, as
-`{"Message": ..., "Errors": [{"Field", "Message"}]}` with the status their meaning calls for.
+The adapter of the core pipeline (core.pipeline): the three credential headers, the query (parameter names
+matched without regard to case), the JSON body of a POST, the endpoints' replies, and the table of refusals:
+`{"Message": ..., "Errors": [{"Field", "Message"}]}` with the status each domain error's meaning calls for.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
-from fastapi import APIRouter
-from sqlalchemy.exc import OperationalError
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -30,22 +26,52 @@ from flowsuite.cflow.errors import (
 )
 from flowsuite.cflow.keys import authenticate, company_name
 from flowsuite.cflow.services import records, workflows
-from flowsuite.core.http import BodyTooLarge, caller_of, database_busy, internal_error, json_response, read_body
-from flowsuite.core.runtime import Runtime
-from flowsuite.core.wiretext import Connectable
-from flowsuite.tenancy.service import Caller, record_audit
-
-log = logging.getLogger("flowsuite.cflow")
+from flowsuite.core.audit import Actor, AuditEntry, Caller
+from flowsuite.core.db import ReadConnection, WriteConnection
+from flowsuite.core.errors import AccessDenied, Conflict, DomainError, InvalidInput, NotFound
+from flowsuite.core.http import DATABASE_BUSY, RETRY_AFTER, incident_message, json_response
+from flowsuite.core.pipeline import (
+    READ,
+    WRITE,
+    Access,
+    Answered,
+    Endpoint,
+    EndpointInfo,
+    OpenApi,
+    Presented,
+    Rejected,
+)
+from flowsuite.core.secrets import ServerSecret
+from flowsuite.core.wiretext import Readable, Writable
 
 PREFIX = "/integromat/api"
 TAG = "Cflow integration API"
-_STATUS_OF: dict[type[Exception], int] = {
-    NotAuthenticated: 401,
-    InvalidFields: 400,
-    NotAllowed: 403,
-    RecordNotFound: 404,
-    StageConflict: 409,
-}
+CONFLICT = "The record was changed by another request at the same time; try again."
+
+# Each refusal's HTTP status: the face's own errors, then the core's kinds any service may raise.
+STATUS_OF: tuple[tuple[type[DomainError], int], ...] = (
+    (NotAuthenticated, 401),
+    (InvalidFields, 400),
+    (NotAllowed, 403),
+    (RecordNotFound, 404),
+    (StageConflict, 409),
+    (InvalidInput, 400),
+    (AccessDenied, 403),
+    (NotFound, 404),
+    (Conflict, 409),
+    (DomainError, 400),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CflowRequest:
+    """A request as the wire sent it: the three credential headers, the query (lower-cased names), the body."""
+
+    api_key: str
+    user_key: str
+    username: str
+    params: Mapping[str, str]
+    body: Mapping[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,24 +94,12 @@ class Call:
 
 
 Reply = bytes | object
-Serve = Callable[[Connectable, Call], Reply]
-
-
-@dataclass(frozen=True, slots=True)
-class Endpoint:
-    path: str
-    method: str
-    serve: Serve
-    summary: str
-    # The query parameters it documents in OpenAPI (every endpoint also takes the three headers).
-    parameters: tuple[str, ...] = ()
-    writes: bool = False
 
 
 # ---- the nine endpoints -------------------------------------------------------------------------------
 
 
-def get_connection(source: Connectable, call: Call) -> Reply:
+def get_connection(source: Readable, call: Call) -> Reply:
     return {
         "Status": "Connected",
         "UserName": call.ctx.username,
@@ -93,39 +107,39 @@ def get_connection(source: Connectable, call: Call) -> Reply:
     }
 
 
-def get_workflows(source: Connectable, call: Call) -> Reply:
+def get_workflows(source: Readable, call: Call) -> Reply:
     startable = workflows.startable_workflows(source, call.ctx)
     return {"Workflows": [{"WorkflowDisplayName": display, "WorkflowName": name} for display, name in startable]}
 
 
-def _workflow(source: Connectable, call: Call) -> workflows.Workflow:
+def _workflow(source: Readable, call: Call) -> workflows.Workflow:
     return workflows.workflow_named(source, call.ctx.company_id, call.param("WorkflowName"))
 
 
-def get_process(source: Connectable, call: Call) -> Reply:
+def get_process(source: Readable, call: Call) -> Reply:
     return _workflow(source, call).process_json
 
 
-def get_status(source: Connectable, call: Call) -> Reply:
+def get_status(source: Readable, call: Call) -> Reply:
     stage, statuses = workflows.stage_statuses(_workflow(source, call), call.param("group_id"))
     return {"Status": [{"Group_ID": str(stage.id), "Field_Status": status} for status in statuses]}
 
 
-def _stage_checked(source: Connectable, call: Call) -> workflows.Workflow:
+def _stage_checked(source: Readable, call: Call) -> workflows.Workflow:
     workflow = _workflow(source, call)
     workflows.stage_statuses(workflow, call.param("group_id"))
     return workflow
 
 
-def get_process_fields_for_map(source: Connectable, call: Call) -> Reply:
+def get_process_fields_for_map(source: Readable, call: Call) -> Reply:
     return _stage_checked(source, call).process_fields_for_map_json
 
 
-def get_fieldsets(source: Connectable, call: Call) -> Reply:
+def get_fieldsets(source: Readable, call: Call) -> Reply:
     return _workflow(source, call).fieldsets_json
 
 
-def get_process_fieldsets(source: Connectable, call: Call) -> Reply:
+def get_process_fieldsets(source: Readable, call: Call) -> Reply:
     return _stage_checked(source, call).process_fieldsets_json
 
 
@@ -136,133 +150,23 @@ def _object(body: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     return value
 
 
-def submit_record(source: Connectable, call: Call) -> Reply:
+def submit_record(source: Writable, call: Call) -> Reply:
     return records.submit_record(source, call.ctx, call.param("WorkflowName"), _object(call.body, "dynamicobj"))
 
 
-def update_record(source: Connectable, call: Call) -> Reply:
+def update_record(source: Writable, call: Call) -> Reply:
     values = _object(call.body, "Values")
     return records.update_record(
         source, call.ctx, call.param("WorkflowName"), call.param("group_id"), call.param("RecordId"), values
     )
 
 
-_NAME, _STAGE = ("username", "WorkflowName"), ("username", "WorkflowName", "group_id")
-ENDPOINTS = (
-    Endpoint(f"{PREFIX}/connection/GetConnection", "GET", get_connection, "Check the credentials"),
-    Endpoint(f"{PREFIX}/cflow/getworkflows", "GET", get_workflows, "Workflows the user may start", ("username",)),
-    Endpoint(f"{PREFIX}/cflow/getprocess", "GET", get_process, "A workflow's stages, END last", _NAME),
-    Endpoint(f"{PREFIX}/cflow/getstatus", "GET", get_status, "A stage's status tags", ("group_id", "WorkflowName")),
-    Endpoint(f"{PREFIX}/cflow/submitrecord", "POST", submit_record, "Submit a record", _NAME, writes=True),
-    Endpoint(
-        f"{PREFIX}/cflow/updaterecord",
-        "POST",
-        update_record,
-        "Update a record at its current stage (R_Status{n} = Approved moves it on)",
-        (*_STAGE, "RecordId"),
-        writes=True,
-    ),
-    Endpoint(
-        f"{PREFIX}/cflow/getworkflowprocessfieldsformap",
-        "GET",
-        get_process_fields_for_map,
-        "The fields an update maps, with RecordId",
-        _STAGE,
-    ),
-    Endpoint(f"{PREFIX}/cflow/getworkflowfieldsets", "GET", get_fieldsets, "The form's fields", _NAME),
-    Endpoint(
-        f"{PREFIX}/cflow/getworkflowprocessfieldsets",
-        "GET",
-        get_process_fieldsets,
-        "The stage's fields, without RecordId",
-        _STAGE,
-    ),
-)
-
-
-# ---- the pipeline ---------------------------------------------------------------------------------------
-
-
-def error_reply(error: Exception) -> Response:
+def error_reply(error: DomainError, status: int) -> Response:
     """A domain error as the face renders it: the message, and for bad fields every one of them."""
     body: dict[str, Any] = {"Message": str(error)}
     if isinstance(error, InvalidFields):
         body["Errors"] = [{"Field": p.field, "Message": p.message} for p in error.problems]
-    return json_response(body, _STATUS_OF[type(error)])
-
-
-def render(result: Reply) -> Response:
-    if isinstance(result, bytes):
-        return Response(result, media_type="application/json")
-    if isinstance(result, records.RecordResult):
-        return json_response({"Record_Id": str(result.number)})
-    return json_response(result)
-
-
-@dataclass(frozen=True, slots=True)
-class Presented:
-    api_key: str
-    user_key: str
-    username: str
-    params: dict[str, str]
-    body: Mapping[str, Any]
-
-
-def _call(runtime: Runtime, source: Connectable, presented: Presented) -> Call:
-    ctx = authenticate(
-        source,
-        runtime.secret,
-        presented.api_key,
-        presented.user_key,
-        presented.username,
-        presented.params.get("username", ""),
-    )
-    return Call(ctx, presented.params, presented.body)
-
-
-def _audit(source: Connectable, endpoint: Endpoint, call: Call, caller: Caller, result: Reply) -> None:
-    record = result if isinstance(result, records.RecordResult) else None
-    record_audit(
-        source,
-        face="cflow",
-        action=endpoint.path.rsplit("/", 1)[1],
-        caller=caller,
-        company_id=call.ctx.company_id,
-        credential_id=call.ctx.credential_id,
-        entity_type="cflow_record",
-        entity_id=record.record_id if record else None,
-        description=f"{call.ctx.username}: record {record.number}" if record else call.ctx.username,
-    )
-
-
-def _run(runtime: Runtime, endpoint: Endpoint, presented: Presented, caller: Caller) -> tuple[Reply, int | None]:
-    if not endpoint.writes:
-        with runtime.db.reading() as connection:
-            call = _call(runtime, connection, presented)
-            return endpoint.serve(connection, call), call.ctx.credential_id
-    # A write is a handful of prepared statements: it runs on the driver connection, without an ORM session.
-    with runtime.db.writing() as connection:
-        call = _call(runtime, connection, presented)
-        result = endpoint.serve(connection, call)
-        _audit(connection, endpoint, call, caller, result)
-        return result, call.ctx.credential_id
-
-
-def serve(runtime: Runtime, endpoint: Endpoint, presented: Presented, caller: Caller) -> Response:
-    """Runs the endpoint and renders what comes out; nothing is stored when it is refused."""
-    try:
-        result, credential_id = _run(runtime, endpoint, presented, caller)
-    except NotAuthenticated as refused:
-        runtime.failed_auth.record(runtime.db, face="cflow", caller=caller, description=str(refused))
-        return error_reply(refused)
-    except (InvalidFields, NotAllowed, RecordNotFound, StageConflict) as refused:
-        return error_reply(refused)
-    except OperationalError:
-        return json_response({"Message": database_busy(log, endpoint.path)}, 503)
-    except Exception:
-        return json_response({"Message": internal_error(log, endpoint.path)}, 500)
-    runtime.last_use.note(runtime.db, credential_id)
-    return render(result)
+    return json_response(body, status)
 
 
 def parse_body(raw: bytes) -> Mapping[str, Any]:
@@ -281,68 +185,175 @@ def parse_body(raw: bytes) -> Mapping[str, Any]:
     return body
 
 
-def make_handler(endpoint: Endpoint) -> Callable[[Request], Any]:
-    async def handle(request: Request) -> Response:
-        runtime: Runtime = request.app.state.runtime
-        if request.method != endpoint.method:
-            return json_response({"Message": f"Use {endpoint.method} for this endpoint."}, 405)
-        body: Mapping[str, Any] = {}
-        if endpoint.method == "POST":
+class CflowFace:
+    """The Cflow face's side of the pipeline."""
+
+    name = "cflow"
+
+    async def read(self, request: Request, body: bytes, endpoint: EndpointInfo) -> CflowRequest:
+        parsed: Mapping[str, Any] = {}
+        if "POST" in endpoint.methods:
             try:
-                body = parse_body(await read_body(request, runtime.settings.max_body_bytes))
-            except BodyTooLarge:
-                return json_response({"Message": "The request body is too large."}, 413)
+                parsed = parse_body(body)
             except InvalidFields as refused:
-                return error_reply(refused)
-        headers = request.headers
-        query = request.query_params
+                raise Answered(error_reply(refused, 400)) from None
+        headers, query = request.headers, request.query_params
         if any("\x00" in text for text in (*query.keys(), *query.values(), *headers.values())):
-            return error_reply(InvalidFields([FieldProblem("query", "Parameters may not contain NUL characters.")]))
-        presented = Presented(
+            problem = FieldProblem("query", "Parameters may not contain NUL characters.")
+            raise Answered(error_reply(InvalidFields([problem]), 400))
+        return CflowRequest(
             headers.get("apikey", ""),
             headers.get("userkey", ""),
             headers.get("username", ""),
             {name.lower(): value for name, value in query.items()},
-            body,
-        )
-        return await runtime.call_database(
-            serve, runtime, endpoint, presented, caller_of(request), writes=endpoint.writes
+            parsed,
         )
 
-    handle.__name__ = endpoint.path.rsplit("/", 1)[1]
-    return handle
+    def present(self, request: CflowRequest, endpoint: EndpointInfo) -> Presented:
+        return Presented("apikey", request.api_key)
+
+    def resolve(
+        self, connection: Readable, secret: ServerSecret, presented: Presented, request: CflowRequest, caller: Caller
+    ) -> CflowUserContext:
+        try:
+            return authenticate(
+                connection,
+                secret,
+                request.api_key,
+                request.user_key,
+                request.username,
+                request.params.get("username", ""),
+            )
+        except NotAuthenticated as refused:
+            raise Rejected(str(refused)) from None
+
+    def actor(self, context: CflowUserContext) -> Actor:
+        return Actor(context.company_id, context.credential_id)
+
+    def refusal(self, request: CflowRequest | None, error: Exception) -> Response | None:
+        for kind, status in STATUS_OF:
+            if isinstance(error, kind):
+                return error_reply(error, status)
+        return None
+
+    def rejected(self, request: CflowRequest, presented: Presented, rejection: Rejected) -> Response:
+        return json_response({"Message": rejection.reason}, 401)
+
+    def wrong_method(self, endpoint: EndpointInfo) -> Response:
+        methods = ", ".join(endpoint.methods)
+        return json_response({"Message": f"Use {methods} for this endpoint."}, 405, {"Allow": methods})
+
+    def too_large(self, limit: int) -> Response:
+        return json_response({"Message": "The request body is too large."}, 413)
+
+    def conflict(self, request: CflowRequest, endpoint: EndpointInfo) -> Response:
+        return json_response({"Message": CONFLICT}, 409)
+
+    def busy(self, request: CflowRequest | None) -> Response:
+        return json_response({"Message": DATABASE_BUSY}, 503, RETRY_AFTER)
+
+    def incident(self, request: CflowRequest | None, incident: str) -> Response:
+        return json_response({"Message": incident_message(incident)}, 500)
 
 
-def handlers() -> dict[str, Any]:
-    """Each endpoint's handler by path, for the direct-path layer in front of FastAPI."""
-    return {endpoint.path: make_handler(endpoint) for endpoint in ENDPOINTS}
+FACE = CflowFace()
 
 
-def _openapi(endpoint: Endpoint) -> dict[str, Any]:
+# ---- the endpoint table -------------------------------------------------------------------------------
+
+
+def _call(request: CflowRequest, ctx: CflowUserContext) -> Call:
+    return Call(ctx, request.params, request.body)
+
+
+def render(request: CflowRequest, result: Reply) -> Response:
+    if isinstance(result, bytes):
+        return Response(result, media_type="application/json")
+    if isinstance(result, records.RecordResult):
+        return json_response({"Record_Id": str(result.number)})
+    return json_response(result)
+
+
+def _audit(action: str) -> Callable[[CflowUserContext, Call, Reply], AuditEntry]:
+    def entry(ctx: CflowUserContext, call: Call, result: Reply) -> AuditEntry:
+        record = result if isinstance(result, records.RecordResult) else None
+        return AuditEntry(
+            action=action,
+            description=f"{ctx.username}: record {record.number}" if record else ctx.username,
+            entity_type="cflow_record",
+            entity_id=record.record_id if record else None,
+        )
+
+    return entry
+
+
+Conn = TypeVar("Conn", ReadConnection, WriteConnection)
+CflowEndpoint = Endpoint[CflowRequest, CflowUserContext, Any, Call, Reply]
+
+
+def _endpoint(
+    path: str,
+    method: str,
+    serve: Callable[[Conn, Call], Reply],
+    access: Access[Conn],
+    summary: str,
+    parameters: tuple[str, ...] = (),
+) -> Endpoint[CflowRequest, CflowUserContext, Conn, Call, Reply]:
+    name = path.rsplit("/", 1)[1]
+    return Endpoint(
+        EndpointInfo(f"{PREFIX}/{path}", (method,), f"cflow_{name.lower()}", ("apikey",), access.writes),
+        summary,
+        access,
+        parse=_call,
+        run=lambda connection, _ctx, call: serve(connection, call),
+        render=render,
+        audit=_audit(name) if access.writes else None,
+        openapi=_openapi(parameters, access.writes),
+    )
+
+
+def _openapi(parameters: tuple[str, ...], writes: bool) -> OpenApi:
     headers = [
         {"name": name, "in": "header", "required": True, "schema": {"type": "string"}}
         for name in ("apikey", "userkey", "username")
     ]
-    query = [
-        {"name": name, "in": "query", "required": False, "schema": {"type": "string"}} for name in endpoint.parameters
-    ]
-    extra: dict[str, Any] = {"parameters": headers + query}
-    if endpoint.writes:
-        extra["requestBody"] = {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}}
-    return extra
+    query = [{"name": name, "in": "query", "required": False, "schema": {"type": "string"}} for name in parameters]
+    body = None
+    if writes:
+        body = {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}}
+    return OpenApi(tags=(TAG,), parameters=(*headers, *query), request_body=body)
 
 
-def build_router() -> APIRouter:
-    """The endpoints as FastAPI routes, so OpenAPI documents them (requests reach the direct paths first)."""
-    router = APIRouter()
-    for endpoint in ENDPOINTS:
-        router.add_api_route(
-            endpoint.path,
-            make_handler(endpoint),
-            methods=[endpoint.method],
-            summary=endpoint.summary,
-            tags=[TAG],
-            response_class=Response,
-            openapi_extra=_openapi(endpoint),
-        )
-    return router
+_NAME, _STAGE = ("username", "WorkflowName"), ("username", "WorkflowName", "group_id")
+ENDPOINTS: tuple[Endpoint[CflowRequest, CflowUserContext, Any, Call, Reply], ...] = (
+    _endpoint("connection/GetConnection", "GET", get_connection, READ, "Check the credentials"),
+    _endpoint("cflow/getworkflows", "GET", get_workflows, READ, "Workflows the user may start", ("username",)),
+    _endpoint("cflow/getprocess", "GET", get_process, READ, "A workflow's stages, END last", _NAME),
+    _endpoint("cflow/getstatus", "GET", get_status, READ, "A stage's status tags", ("group_id", "WorkflowName")),
+    _endpoint("cflow/submitrecord", "POST", submit_record, WRITE, "Submit a record", _NAME),
+    _endpoint(
+        "cflow/updaterecord",
+        "POST",
+        update_record,
+        WRITE,
+        "Update a record at its current stage (R_Status{n} = Approved moves it on)",
+        (*_STAGE, "RecordId"),
+    ),
+    _endpoint(
+        "cflow/getworkflowprocessfieldsformap",
+        "GET",
+        get_process_fields_for_map,
+        READ,
+        "The fields an update maps, with RecordId",
+        _STAGE,
+    ),
+    _endpoint("cflow/getworkflowfieldsets", "GET", get_fieldsets, READ, "The form's fields", _NAME),
+    _endpoint(
+        "cflow/getworkflowprocessfieldsets",
+        "GET",
+        get_process_fieldsets,
+        READ,
+        "The stage's fields, without RecordId",
+        _STAGE,
+    ),
+)

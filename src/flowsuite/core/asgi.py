@@ -15,9 +15,9 @@ Handler = Callable[[Request], Awaitable[Response]]
 class DirectPaths:
     """Serves exact paths with their handler, skipping FastAPI's router and middleware.
 
-    Measured in-process, FastAPI's routing cost ~65 us of a ~400 us ITFlow read. The handlers catch
-    and render their own errors, so they need nothing of FastAPI; FastAPI still serves everything else
-    (docs, health, unknown paths) and documents these same paths in OpenAPI.
+    FastAPI's routing is a sizeable share of a fast read (bench/README.md). The handlers are the core
+    pipeline's, which renders every reply and refusal itself, so they need nothing of FastAPI; FastAPI
+    still serves everything else (docs, health, unknown paths) and documents these same paths in OpenAPI.
     """
 
     def __init__(self, app: FastAPI, handlers: Mapping[str, Handler]) -> None:

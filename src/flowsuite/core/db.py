@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar, TypeVarTuple
 
-from sqlalchemy import Date, DateTime, Engine, MetaData, Time, create_engine, event, text
+from sqlalchemy import Date, DateTime, Engine, MetaData, Result, ScalarResult, Select, Time, create_engine, event, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.exc import DBAPIError
@@ -51,10 +51,9 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
-# Connections a server database's pool keeps open. Writes to it run on at most this many worker threads
+# Connections a server database's pool keeps open. Work on it runs on at most this many worker threads
 # (core.runtime), so each finds a kept connection: past the pool's size SQLAlchemy opens an overflow
-# connection and closes it on return, a new PostgreSQL backend per request (measured with bench/: at 16
-# concurrent RFID scans a pool of 8 started ~480 backends in 8 s; 16 kept 16, and scans went 760 -> 1,100+/s).
+# connection and closes it on return, a new PostgreSQL backend per request (bench/README.md).
 SERVER_POOL_SIZE = 16
 
 
@@ -90,9 +89,9 @@ def _prepare_sqlite(engine: Engine) -> None:
 class ReadConnection:
     """A pooled driver connection for a read-only request: no ORM session, no transaction bookkeeping.
 
-    The ORM session's machinery costs more than a read's queries themselves (measured: ~100 us against
-    ~7 us for an indexed lookup), so the hot read paths run their prepared statements on this instead.
-    `Database.writing()` hands out the same, inside a transaction, to writes made only of prepared statements.
+    The ORM session's machinery costs more than a read's queries themselves (bench/README.md), so the hot
+    read paths run their prepared statements (core.wiretext) on this instead. Only reads run on it: a
+    prepared write takes a WriteConnection or a Session, so mypy refuses a write on a read connection.
     """
 
     __slots__ = ("dialect", "driver_connection")
@@ -102,14 +101,62 @@ class ReadConnection:
         self.driver_connection = driver_connection
 
 
+class WriteConnection(ReadConnection):
+    """A pooled driver connection inside a write transaction (`Database.writing`): prepared reads and writes,
+    committed when the unit of work ends."""
+
+    __slots__ = ()
+
+
+_Rows = TypeVarTuple("_Rows")
+_Entity = TypeVar("_Entity")
+
+
+class ReadSession:
+    """An ORM session that can only read: its transaction is rolled back when the unit of work ends.
+
+    It offers the session's reading calls and nothing that writes, so a service handed one cannot add,
+    delete, flush or execute an UPDATE (mypy refuses the call).
+    """
+
+    __slots__ = ("_session",)
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def execute(self, statement: Select[*_Rows], params: Mapping[str, Any] | None = None) -> Result[*_Rows]:
+        return self._session.execute(statement, params)
+
+    def execute_core(self, statement: Select[*_Rows]) -> Result[*_Rows]:
+        """Runs `statement` on the session's connection without the ORM's result processing (bulk reads)."""
+        return self._session.connection().execute(statement)
+
+    def scalars(self, statement: Select[_Entity], params: Mapping[str, Any] | None = None) -> ScalarResult[_Entity]:
+        return self._session.scalars(statement, params)
+
+    def scalar(self, statement: Select[_Entity], params: Mapping[str, Any] | None = None) -> _Entity | None:
+        return self._session.scalar(statement, params)
+
+    def get(self, entity: type[_Entity], ident: Any) -> _Entity | None:
+        return self._session.get(entity, ident)
+
+    @property
+    def dialect(self) -> Dialect:
+        return self._session.get_bind().dialect
+
+    def driver_connection(self) -> Any:
+        """The driver connection of the session's transaction, for prepared reads (core.wiretext)."""
+        return self._session.connection().connection
+
+
 @contextmanager
 def _pipeline_committing(session: Session) -> Iterator[None]:
     """Runs the block in psycopg's pipeline mode and queues COMMIT at its end.
 
     A statement whose result is not read (an INSERT or UPDATE without RETURNING) is sent without
     waiting for its answer, so a scan's interval write, its audit event and the COMMIT cost one round
-    trip together instead of one each, and BEGIN rides along with the first query (measured with
-    bench/: RFID scans +5-11% in three paired runs). An error of a queued statement arrives at that
+    trip together instead of one each, and BEGIN rides along with the first query (bench/README.md).
+    An error of a queued statement arrives at that
     final sync; it is raised as SQLAlchemy raises a driver's error, so callers handle IntegrityError and
     OperationalError alike with or without the pipeline. The session's own commit then finds the
     transaction over and only ends its bookkeeping.
@@ -138,7 +185,7 @@ class Database:
             self._read_engine = self.engine
         else:
             # Reads get their own pool in autocommit mode: no BEGIN and no ROLLBACK round trips around
-            # a request's one or two SELECTs (measured: 4 round trips became 2 on PostgreSQL).
+            # a request's one or two SELECTs (bench/README.md).
             self._read_engine = create_engine(
                 url, isolation_level="AUTOCOMMIT", pool_reset_on_return=None, **_engine_options(url)
             )
@@ -170,6 +217,29 @@ class Database:
             session.close()
 
     @contextmanager
+    def read_session(self) -> Iterator[ReadSession]:
+        """An ORM session for reads only, in a transaction that takes no write lock and is rolled back."""
+        session = self._sessions()
+        try:
+            yield ReadSession(session)
+        finally:
+            session.rollback()
+            session.close()
+
+    @contextmanager
+    def write_session(self) -> Iterator[Session]:
+        """An ORM session in a write transaction (SQLite's write lock taken at BEGIN), committed at the end."""
+        with self.transaction(write=True) as session:
+            yield session
+
+    @contextmanager
+    def pipelined_session(self) -> Iterator[Session]:
+        """A write transaction whose statements travel in psycopg's pipeline mode with the COMMIT (see
+        _pipeline_committing): for work made only of prepared statements that read nothing back."""
+        with self.transaction(write=True, pipelined=True) as session:
+            yield session
+
+    @contextmanager
     def reading(self) -> Iterator[ReadConnection]:
         """A connection for reads only; whatever it started is rolled back when it returns to the pool."""
         pooled = self._read_engine.raw_connection()
@@ -179,13 +249,12 @@ class Database:
             pooled.close()
 
     @contextmanager
-    def writing(self) -> Iterator[ReadConnection]:
+    def writing(self) -> Iterator[WriteConnection]:
         """A write transaction on a bare pooled driver connection, committed when the block ends and rolled
         back if it raises, for writes made only of prepared statements (core.wiretext).
 
-        The ORM session around an empty write transaction cost ~180 us against ~10 us for the driver's own
-        BEGIN IMMEDIATE and COMMIT (measured on SQLite): more than a small write's statements themselves.
-        Like `transaction(write=True)`, SQLite's write lock is taken at BEGIN.
+        Cheaper than an ORM session around the same statements (bench/README.md). Like
+        `transaction(write=True)`, SQLite's write lock is taken at BEGIN.
         """
         pooled = self.engine.raw_connection()
         try:
@@ -194,7 +263,7 @@ class Database:
                 cursor.execute("BEGIN IMMEDIATE")
                 cursor.close()
             # psycopg (not in autocommit mode) begins a transaction at the first statement by itself.
-            yield ReadConnection(self.engine.dialect, pooled)
+            yield WriteConnection(self.engine.dialect, pooled)
             pooled.commit()
         except BaseException:
             pooled.rollback()
@@ -210,3 +279,11 @@ class Database:
     def dispose(self) -> None:
         self.engine.dispose()
         self._read_engine.dispose()
+
+
+def execute_core(source: Session | ReadSession, statement: Select[*_Rows]) -> Result[*_Rows]:
+    """Runs a read on the connection of `source` without the ORM's result processing: rows of plain values,
+    measurably cheaper for bulk reads (bench/README.md)."""
+    if isinstance(source, ReadSession):
+        return source.execute_core(statement)
+    return source.connection().execute(statement)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import logging
-import uuid
 from typing import Any
 
 import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
-from flowsuite.tenancy.service import Caller
+from flowsuite.core.audit import Caller
 
 
 class BodyTooLarge(Exception):
@@ -44,19 +42,11 @@ def json_response(payload: Any, status: int = 200, headers: dict[str, str] | Non
     return Response(orjson.dumps(payload), status_code=status, media_type="application/json", headers=headers)
 
 
-# What every face answers (in its own envelope) when the database cannot be reached or is locked too long.
+# What every face answers (in its own envelope, with status 503 and Retry-After) when the database cannot answer.
 DATABASE_BUSY = "The database is busy or unavailable; try again."
+RETRY_AFTER = {"Retry-After": "1"}
 
 
-def database_busy(log: logging.Logger, path: str) -> str:
-    """Logs the database error being handled and returns DATABASE_BUSY, the message to answer with 503."""
-    log.exception("database unavailable on %s", path)
-    return DATABASE_BUSY
-
-
-def internal_error(log: logging.Logger, path: str) -> str:
-    """Logs the unexpected exception being handled under a short incident id, and returns the message to
-    answer with 500: it names the incident, so a report can be matched with the log, and nothing else."""
-    incident = uuid.uuid4().hex[:12]
-    log.exception("unexpected error %s on %s", incident, path)
+def incident_message(incident: str) -> str:
+    """The message of a 500 reply: it names the incident, so a report can be matched with the log."""
     return f"Internal error (incident {incident})."

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import (
     Insert,
@@ -34,11 +34,14 @@ from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.expression import ClauseElement
 from sqlalchemy.types import Date, DateTime, Time
 
-from flowsuite.core.db import ReadConnection
+from flowsuite.core.db import ReadConnection, ReadSession, WriteConnection
 
 Row = tuple[Any, ...]
-# Where a prepared query runs: an ORM session (inside a write's transaction) or a read connection.
-Connectable = Session | ReadConnection
+# Where a prepared read runs: a bare read connection (or a write connection, which is one), an ORM session
+# that only reads, or a write transaction's ORM session.
+Readable = ReadConnection | ReadSession | Session
+# Where a prepared write runs: only inside a write transaction.
+Writable = WriteConnection | Session
 
 
 def timestamp_param(value: dt.datetime) -> str:
@@ -98,7 +101,7 @@ class _Compiled:
         self.names = tuple(str(c.key) for c in selected) if selected is not None else ()
 
 
-class PreparedQuery:
+class _Prepared:
     """A statement built per dialect by `build`, compiled once, and executed on the driver cursor."""
 
     def __init__(self, build: Callable[[str], ClauseElement]) -> None:
@@ -114,18 +117,49 @@ class PreparedQuery:
     def column_names(self, dialect: Dialect) -> tuple[str, ...]:
         return self._for(dialect).names
 
-    def execute(self, source: Connectable, params: Mapping[str, Any]) -> tuple[tuple[str, ...], list[Row]]:
+
+class PreparedQuery(_Prepared):
+    """A read (SELECT), runnable on any connection."""
+
+    def execute(self, source: Readable, params: Mapping[str, Any]) -> tuple[tuple[str, ...], list[Row]]:
         """Runs the query (in the session's transaction, if given one); returns column names and rows."""
         [(names, rows)] = execute_in_turn(source, [(self, params)])
         return names, rows
 
-    def dicts(self, source: Connectable, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+    def dicts(self, source: Readable, params: Mapping[str, Any]) -> list[dict[str, Any]]:
         names, rows = self.execute(source, params)
         return [dict(zip(names, row, strict=True)) for row in rows]
 
 
+class PreparedWrite(_Prepared):
+    """An INSERT, UPDATE or DELETE: it runs only inside a write transaction, so mypy refuses it on a read
+    connection."""
+
+    def execute(self, source: Writable, params: Mapping[str, Any]) -> tuple[tuple[str, ...], list[Row]]:
+        """Runs the statement in the write transaction; returns column names and any rows it RETURNs."""
+        [(names, rows)] = execute_in_turn(source, [(self, params)])
+        return names, rows
+
+
+def _driver(source: Readable) -> tuple[Dialect, Any]:
+    if isinstance(source, ReadConnection):
+        return source.dialect, source.driver_connection
+    if isinstance(source, ReadSession):
+        return source.dialect, source.driver_connection()
+    connection = source.connection()
+    return connection.dialect, connection.connection
+
+
+@overload
 def execute_in_turn(
-    source: Connectable, queries: Sequence[tuple[PreparedQuery, Mapping[str, Any]]]
+    source: Readable, queries: Sequence[tuple[PreparedQuery, Mapping[str, Any]]]
+) -> list[tuple[tuple[str, ...], list[Row]]]: ...
+@overload
+def execute_in_turn(
+    source: Writable, queries: Sequence[tuple[_Prepared, Mapping[str, Any]]]
+) -> list[tuple[tuple[str, ...], list[Row]]]: ...
+def execute_in_turn(
+    source: Readable, queries: Sequence[tuple[_Prepared, Mapping[str, Any]]]
 ) -> list[tuple[tuple[str, ...], list[Row]]]:
     """Runs the queries one after another (each its own statement), then reads their results in order.
 
@@ -133,11 +167,7 @@ def execute_in_turn(
     yet each runs as a statement of its own, after the one before it has finished; elsewhere this is
     the same as executing them in turn. Column names and rows per query.
     """
-    if isinstance(source, ReadConnection):
-        dialect, driver = source.dialect, source.driver_connection
-    else:
-        connection = source.connection()
-        dialect, driver = connection.dialect, connection.connection
+    dialect, driver = _driver(source)
     driver_error = dialect.loaded_dbapi.Error
     started: list[tuple[_Compiled, Any, Any]] = []
     results: list[tuple[tuple[str, ...], list[Row]]] = []

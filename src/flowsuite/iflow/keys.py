@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from flowsuite.core.db import utc_now
 from flowsuite.core.errors import Conflict, InvalidInput, NotFound
 from flowsuite.core.secrets import ServerSecret
-from flowsuite.core.wiretext import Connectable, PreparedQuery
+from flowsuite.core.wiretext import PreparedQuery, Readable
 from flowsuite.iflow.context import IFlowContext
 from flowsuite.iflow.models import EventType, IFlowAccessToken, IFlowSettings, RfidDevice
 from flowsuite.tenancy.service import CredentialLookup, issue_credential, list_credentials
@@ -96,12 +96,12 @@ def list_tokens(session: Session, company_id: int) -> list[TokenInfo]:
     ]
 
 
-def authenticate_key(source: Connectable, secret: ServerSecret, presented: str) -> IFlowContext | None:
+def authenticate_key(source: Readable, secret: ServerSecret, presented: str) -> IFlowContext | None:
     resolved = _KEYS.resolve(source, secret, presented)
     return None if resolved is None else IFlowContext(resolved.company_id, resolved.id, "api_key")
 
 
-def authenticate_token(source: Connectable, secret: ServerSecret, presented: str) -> IFlowContext | None:
+def authenticate_token(source: Readable, secret: ServerSecret, presented: str) -> IFlowContext | None:
     resolved = _TOKENS.resolve(source, secret, presented)
     return None if resolved is None else IFlowContext(resolved.company_id, resolved.id, "token")
 
@@ -162,7 +162,7 @@ _DEVICE = PreparedQuery(
 )
 
 
-def authenticate_device(source: Connectable, secret: ServerSecret, serial: str) -> IFlowContext | None:
+def authenticate_device(source: Readable, secret: ServerSecret, serial: str) -> IFlowContext | None:
     """The company of the active device whose serial is `serial`: one indexed read."""
     _, rows = _DEVICE.execute(source, {"serial_hash": secret.hash_token(serial)})
     return None if not rows else IFlowContext(rows[0][1], None, "device", rows[0][0])

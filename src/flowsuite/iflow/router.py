@@ -1,127 +1,71 @@
 """The iFlow API V2 wire: form bodies in, the `{"api_reply": ...}` envelope and validator errors out.
 
-Every endpoint runs one pipeline: method, body, language, credential, one service call in one write
-transaction, and the vendor's envelope. Services raise ValidationFailed; it is rendered here only.
+The adapter of the core pipeline (core.pipeline): the form (query parameters merged with the multipart or
+url-encoded body), its language, the credential (a form `api_key`, a Bearer token, or an RFID device's
+`access_token`), the envelope of the replies, and the table of refusals. Services raise ValidationFailed;
+it is rendered here only, in the language the request asked for.
 """
 
 from __future__ import annotations
 
-import logging
+import dataclasses
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
-from fastapi import APIRouter
-from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from starlette.datastructures import Headers
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
 from starlette.responses import Response
 
-from flowsuite.core.http import BodyTooLarge, caller_of, database_busy, internal_error, json_response, read_body
-from flowsuite.core.runtime import Runtime
+from flowsuite.core.audit import Actor, AuditEntry, Caller
+from flowsuite.core.db import ReadSession
+from flowsuite.core.errors import AccessDenied, Conflict, DomainError, InvalidInput, NotFound
+from flowsuite.core.http import DATABASE_BUSY, RETRY_AFTER, incident_message, json_response
+from flowsuite.core.pipeline import (
+    ORM_READ,
+    ORM_WRITE,
+    PIPELINED_WRITE,
+    Access,
+    Answered,
+    Endpoint,
+    EndpointInfo,
+    OpenApi,
+    Presented,
+    Rejected,
+)
 from flowsuite.core.secrets import ServerSecret
+from flowsuite.core.wiretext import Readable
 from flowsuite.iflow.context import IFlowContext
 from flowsuite.iflow.errors import BareReply, FieldError, Reply, ValidationFailed
 from flowsuite.iflow.fields import Form
 from flowsuite.iflow.keys import authenticate_device, authenticate_key, authenticate_token
 from flowsuite.iflow.messages import DEFAULT_LANGUAGE, LANGUAGES, check_message
 from flowsuite.iflow.services import activity, attendance, events, reports, rfid, schedule, status, sync
-from flowsuite.tenancy.service import Caller, record_audit
-
-log = logging.getLogger("flowsuite.iflow")
 
 PREFIX = "/api/api_v2"
+TAG = "iFlow API V2"
 KEY_IS_INVALID = "Key is invalid!"
-# A unique index refusing a row means another request won a race (two syncs of one new CNP); the
-# transaction is run again, and then finds the winner's row instead of inserting its own.
-ATTEMPTS = 3
+# A write runs again this often after a unique violation or a serialization failure (see _endpoint).
+WRITE_RETRIES = 2
 
-Service = Callable[[Session, IFlowContext, Form], Reply | BareReply]
-# A credential check of an endpoint's own: the presented secret and the form, to a context or None.
-Authenticator = Callable[[Session, ServerSecret, str, Form], IFlowContext | None]
+Result = Reply | BareReply
+
+
+# ---- the wire request ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
-class Endpoint:
+class IFlowRequest:
+    """A request as the endpoints read it: its path, the form (query and body fields), the reply's
+    language, and the Authorization header."""
+
     path: str
-    service: Service
-    action: str
-    summary: str
-    # Which credentials it takes: the form's `api_key`, a Bearer token, or either; or an RFID device's serial.
-    auth: tuple[str, ...] = ("api_key", "token")
-    methods: tuple[str, ...] = ("POST",)
-    # A reading endpoint runs in a transaction that takes no write lock and leaves no audit event.
-    writes: bool = True
-    # Its writes (and the audit event) are prepared statements that read nothing back: on PostgreSQL they
-    # go out with the COMMIT in one round trip (core.db.Database.transaction). Never for ORM writes.
-    pipelined: bool = False
-    # Checks the credential in place of the face's check for its kind, e.g. in the service's own first read.
-    authenticate: Authenticator | None = None
-
-
-def bearer_read(path: str, service: Service, action: str, summary: str) -> Endpoint:
-    """A reading endpoint behind a Bearer token, answering a bare array to GET or POST."""
-    return Endpoint(f"{PREFIX}/{path}", service, action, summary, ("token",), ("GET", "POST"), writes=False)
-
-
-ENDPOINTS = (
-    Endpoint(f"{PREFIX}/user/sync", sync.sync_user, "user_sync", "Create or update one employee", ("api_key",)),
-    Endpoint(f"{PREFIX}/user/set_work_schedule", schedule.set_work_schedule, "set_work_schedule", "Plan one day"),
-    Endpoint(f"{PREFIX}/events/add_event", events.add_event, "add_event", "Record a leave or other event"),
-    Endpoint(f"{PREFIX}/events/set_approve_status", events.set_approve_status, "set_approve_status", "Approve"),
-    Endpoint(f"{PREFIX}/user/clock", attendance.clock, "clock", "Check in or out from another system"),
-    Endpoint(
-        f"{PREFIX}/user/get_work_schedule",
-        reports.get_work_schedule,
-        "get_work_schedule",
-        "Monthly report of every employee",
-        ("api_key",),
-        writes=False,
-    ),
-    Endpoint(
-        f"{PREFIX}/users/get_work_schedule",
-        reports.get_work_schedule_defaulted,
-        "users_get_work_schedule",
-        "Monthly report; year and month default to the current ones",
-        ("token",),
-        ("GET", "POST"),
-        writes=False,
-    ),
-    bearer_read("users/get_today_status", status.get_today_status, "get_today_status", "Who is at work today"),
-    bearer_read("users/get_tomorrow_status", status.get_tomorrow_status, "get_tomorrow_status", "Status tomorrow"),
-    bearer_read(
-        "users/get_next_work_day_status", status.get_next_work_day_status, "get_next_work_day_status", "Next work day"
-    ),
-    bearer_read("events/get_activity_events", activity.get_activity_events, "get_activity_events", "Events, filtered"),
-    # The RFID terminals' paths are outside /api/api_v2, as the vendor's are; the device serial authenticates.
-    Endpoint(
-        "/api/rfid_devices/auto_attendance",
-        rfid.auto_attendance,
-        "rfid_auto_attendance",
-        "One badge scan: check in or out",
-        ("device",),
-        ("GET", "POST"),
-        pipelined=True,
-        authenticate=rfid.authenticate_scan,
-    ),
-    Endpoint(
-        "/api/rfid_v2/offline_attendance/store_attendances",
-        rfid.store_attendances,
-        "rfid_store_attendances",
-        "A terminal's buffered offline scans",
-        ("device",),
-    ),
-)
-
-
-class _Refused(Exception):
-    """The request ends before any service runs, with this response."""
-
-    def __init__(self, response: Response) -> None:
-        self.response = response
+    form: Form
+    language: str
+    authorization: str
 
 
 def render_errors(errors: Sequence[FieldError], language: str) -> list[dict[str, str]]:
@@ -140,13 +84,17 @@ def validator_reply(errors: Sequence[FieldError], language: str) -> Response:
     return json_response({"api_reply": {"error": render_errors(errors, language)}})
 
 
-def reply(result: Reply | BareReply, language: str) -> Response:
+def reply(result: Result, language: str) -> Response:
     if isinstance(result, BareReply):
         return json_response(result.items)
     body = dict(result.body)
     if result.warnings:
         body["warning"] = render_errors(result.warnings, language)
     return json_response({"api_reply": body})
+
+
+def _bad_form() -> Answered:
+    return Answered(validator_reply([FieldError("body", "valid_form")], DEFAULT_LANGUAGE))
 
 
 async def _body_stream(raw: bytes) -> AsyncGenerator[bytes, None]:
@@ -162,18 +110,18 @@ async def parse_form(raw: bytes, headers: Headers) -> dict[str, str]:
         try:
             parsed = await MultiPartParser(headers, _body_stream(raw), max_files=0).parse()
         except MultiPartException as error:
-            raise _Refused(validator_reply([FieldError("body", "valid_form")], DEFAULT_LANGUAGE)) from error
+            raise _bad_form() from error
         return {name: value for name, value in parsed.multi_items() if isinstance(value, str)}
     try:
         return dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True, errors="strict"))
     except (UnicodeDecodeError, ValueError) as error:
-        raise _Refused(validator_reply([FieldError("body", "valid_form")], DEFAULT_LANGUAGE)) from error
+        raise _bad_form() from error
 
 
 def refuse_control_characters(form: Form) -> None:
     """A NUL cannot be stored in PostgreSQL text, so no field may carry one (nor name one)."""
     if any("\x00" in name or "\x00" in value for name, value in form.items()):
-        raise _Refused(validator_reply([FieldError("body", "valid_form")], DEFAULT_LANGUAGE))
+        raise _bad_form()
 
 
 def language_of(form: Form) -> str:
@@ -181,132 +129,239 @@ def language_of(form: Form) -> str:
     language = form.get("api_language", "").strip() or DEFAULT_LANGUAGE
     if language not in LANGUAGES:
         error = FieldError("api_language", "in_list", {"allowed": ", ".join(LANGUAGES)})
-        raise _Refused(validator_reply([error], DEFAULT_LANGUAGE))
+        raise Answered(validator_reply([error], DEFAULT_LANGUAGE))
     return language
 
 
-@dataclass(frozen=True, slots=True)
-class Presented:
-    """The credential a request carries: a Bearer token, a form `api_key` or a device's `access_token`."""
+# ---- the face -----------------------------------------------------------------------------------------
 
-    kind: str
-    secret: str
+# How each kind of credential the face resolves itself is checked.
+AUTHENTICATORS: Mapping[str, Callable[[Readable, ServerSecret, str], IFlowContext | None]] = {
+    "api_key": authenticate_key,
+    "token": authenticate_token,
+    "device": authenticate_device,
+}
 
-
-def presented_credential(endpoint: Endpoint, headers: Headers, form: Form, language: str) -> Presented:
-    if "device" in endpoint.auth:
-        serial = form.get("access_token", "").strip()
-        if not serial:
-            raise _Refused(json_response({"error": KEY_IS_INVALID}, 401))
-        return Presented("device", serial)
-    authorization = headers.get("authorization", "")
-    scheme, _, token = authorization.partition(" ")
-    if scheme.lower() == "bearer" and "token" in endpoint.auth:
-        return Presented("token", token.strip())
-    if "api_key" in endpoint.auth:
-        api_key = form.get("api_key", "").strip()
-        if not api_key:
-            raise _Refused(validator_reply([FieldError("api_key", "required")], language))
-        return Presented("api_key", api_key)
-    raise _Refused(json_response({"error": KEY_IS_INVALID}, 401))
+# Each domain error's status besides the validator's (which answers 200 with the failed checks), in the
+# face's `{"error": message}` shape: the core's kinds any service may raise, then any other one.
+STATUS_OF: tuple[tuple[type[DomainError], int], ...] = (
+    (NotFound, 404),
+    (InvalidInput, 400),
+    (Conflict, 409),
+    (AccessDenied, 403),
+    (DomainError, 400),
+)
 
 
-def _authenticate(
-    runtime: Runtime, endpoint: Endpoint, session: Session, presented: Presented, form: Form
-) -> IFlowContext | None:
-    if endpoint.authenticate is not None:
-        return endpoint.authenticate(session, runtime.secret, presented.secret, form)
-    if presented.kind == "token":
-        return authenticate_token(session, runtime.secret, presented.secret)
-    if presented.kind == "device":
-        return authenticate_device(session, runtime.secret, presented.secret)
-    return authenticate_key(session, runtime.secret, presented.secret)
+def _invalid(kind: str, path: str) -> Rejected:
+    """The rejection of an invalid credential, as the audit log describes it."""
+    return Rejected(f"Invalid {kind} ({path})")
 
 
-def _key_rejected(runtime: Runtime, presented: Presented, caller: Caller, path: str, language: str) -> Response:
-    description = f"Invalid {presented.kind} ({path})"
-    runtime.failed_auth.record(runtime.db, face="iflow", caller=caller, description=description)
-    if presented.kind in ("token", "device"):
-        return json_response({"error": KEY_IS_INVALID}, 401)
-    return validator_reply([FieldError("api_key", "valid_key")], language)
+class IFlowFace:
+    """The iFlow face's side of the pipeline."""
+
+    name = "iflow"
+
+    async def read(self, request: Request, body: bytes, endpoint: EndpointInfo) -> IFlowRequest:
+        form: Form = {**request.query_params, **await parse_form(body, request.headers)}
+        refuse_control_characters(form)
+        language = language_of(form)
+        return IFlowRequest(endpoint.path, form, language, request.headers.get("authorization", ""))
+
+    def present(self, request: IFlowRequest, endpoint: EndpointInfo) -> Presented:
+        """A device's `access_token`, else a Bearer token (where taken), else the form's `api_key`."""
+        if "device" in endpoint.credentials:
+            serial = request.form.get("access_token", "").strip()
+            if not serial:
+                raise Answered(json_response({"error": KEY_IS_INVALID}, 401))
+            return Presented("device", serial)
+        scheme, _, token = request.authorization.partition(" ")
+        if scheme.lower() == "bearer" and "token" in endpoint.credentials:
+            return Presented("token", token.strip())
+        if "api_key" in endpoint.credentials:
+            api_key = request.form.get("api_key", "").strip()
+            if not api_key:
+                raise Answered(validator_reply([FieldError("api_key", "required")], request.language))
+            return Presented("api_key", api_key)
+        raise Answered(json_response({"error": KEY_IS_INVALID}, 401))
+
+    def resolve(
+        self, connection: Readable, secret: ServerSecret, presented: Presented, request: IFlowRequest, caller: Caller
+    ) -> IFlowContext:
+        context = AUTHENTICATORS[presented.kind](connection, secret, presented.secret)
+        if context is None:
+            raise _invalid(presented.kind, request.path)
+        return context
+
+    def actor(self, context: IFlowContext) -> Actor:
+        return Actor(context.company_id, context.credential_id)
+
+    def refusal(self, request: IFlowRequest | None, error: Exception) -> Response | None:
+        if isinstance(error, ValidationFailed):
+            return validator_reply(error.errors, _language(request))
+        for kind, status_code in STATUS_OF:
+            if isinstance(error, kind):
+                return json_response({"error": str(error)}, status_code)
+        return None
+
+    def rejected(self, request: IFlowRequest, presented: Presented, rejection: Rejected) -> Response:
+        if presented.kind in ("token", "device"):
+            return json_response({"error": KEY_IS_INVALID}, 401)
+        return validator_reply([FieldError("api_key", "valid_key")], request.language)
+
+    def wrong_method(self, endpoint: EndpointInfo) -> Response:
+        message = f"Use {' or '.join(endpoint.methods)} for this endpoint."
+        return json_response({"error": message}, 405, {"Allow": ", ".join(endpoint.methods)})
+
+    def too_large(self, limit: int) -> Response:
+        return json_response({"error": "The request body is too large."}, 413)
+
+    def conflict(self, request: IFlowRequest, endpoint: EndpointInfo) -> Response:
+        return validator_reply([FieldError("update_by_value", "conflict")], request.language)
+
+    def busy(self, request: IFlowRequest | None) -> Response:
+        return json_response({"error": DATABASE_BUSY}, 503, RETRY_AFTER)
+
+    def incident(self, request: IFlowRequest | None, incident: str) -> Response:
+        return json_response({"error": incident_message(incident)}, 500)
 
 
-def serve(
-    runtime: Runtime, endpoint: Endpoint, form: Form, presented: Presented, caller: Caller, language: str
-) -> Response:
-    """Runs the endpoint's service in one transaction and renders what comes out."""
-    for attempt in range(1, ATTEMPTS + 1):
-        try:
-            with runtime.db.transaction(write=endpoint.writes, pipelined=endpoint.pipelined) as session:
-                ctx = _authenticate(runtime, endpoint, session, presented, form)
-                if ctx is None:
-                    break
-                result = endpoint.service(session, ctx, form)
-                if endpoint.writes:
-                    record_audit(
-                        session,
-                        face="iflow",
-                        action=endpoint.action,
-                        caller=caller,
-                        company_id=ctx.company_id,
-                        credential_id=ctx.credential_id,
-                        description=endpoint.path,
-                    )
-        except ValidationFailed as failed:
-            return validator_reply(failed.errors, language)
-        except IntegrityError:
-            if attempt < ATTEMPTS:
-                continue
-            log.warning("unique index still refused %s after %d attempts", endpoint.path, ATTEMPTS)
-            return validator_reply([FieldError("update_by_value", "conflict")], language)
-        except OperationalError:
-            return json_response({"error": database_busy(log, endpoint.path)}, 503)
-        except Exception:
-            return json_response({"error": internal_error(log, endpoint.path)}, 500)
-        if ctx.credential_id is not None:
-            runtime.last_use.note(runtime.db, ctx.credential_id)
-        return reply(result, language)
-    return _key_rejected(runtime, presented, caller, endpoint.path, language)
+def _language(request: IFlowRequest | None) -> str:
+    return DEFAULT_LANGUAGE if request is None else request.language
 
 
-def make_handler(endpoint: Endpoint) -> Callable[[Request], Any]:
-    async def handle(request: Request) -> Response:
-        runtime: Runtime = request.app.state.runtime
-        if request.method not in endpoint.methods:
-            return json_response({"error": f"Use {' or '.join(endpoint.methods)} for this endpoint."}, 405)
-        try:
-            raw = await read_body(request, runtime.settings.max_body_bytes)
-        except BodyTooLarge:
-            return json_response({"error": "The request body is too large."}, 413)
-        try:
-            form: Mapping[str, str] = {**request.query_params, **await parse_form(raw, request.headers)}
-            refuse_control_characters(form)
-            language = language_of(form)
-            presented = presented_credential(endpoint, request.headers, form, language)
-        except _Refused as refused:
-            return refused.response
-        call = (runtime, endpoint, form, presented, caller_of(request), language)
-        return await runtime.call_database(serve, *call, writes=endpoint.writes)
-
-    handle.__name__ = endpoint.action
-    return handle
+FACE = IFlowFace()
 
 
-def handlers() -> dict[str, Any]:
-    """Each endpoint's handler by path, for the direct-path layer in front of FastAPI."""
-    return {endpoint.path: make_handler(endpoint) for endpoint in ENDPOINTS}
+# ---- the endpoint table -------------------------------------------------------------------------------
 
 
-def build_router() -> APIRouter:
-    """The endpoints as FastAPI routes, so OpenAPI documents them (requests reach the direct paths first)."""
-    router = APIRouter()
-    for endpoint in ENDPOINTS:
-        router.add_api_route(
-            endpoint.path,
-            make_handler(endpoint),
-            methods=list(endpoint.methods),
-            summary=endpoint.summary,
-            tags=["iFlow API V2"],
-            response_class=Response,
-        )
-    return router
+def _form(request: IFlowRequest, ctx: IFlowContext) -> Form:
+    return request.form
+
+
+def render(request: IFlowRequest, result: Result) -> Response:
+    return reply(result, request.language)
+
+
+def _audit(action: str, path: str) -> Callable[[IFlowContext, Form, Result], AuditEntry]:
+    def entry(ctx: IFlowContext, form: Form, result: Result) -> AuditEntry:
+        return AuditEntry(action=action, description=path)
+
+    return entry
+
+
+def resolve_scan(
+    session: Session, secret: ServerSecret, presented: Presented, request: IFlowRequest, caller: Caller
+) -> IFlowContext:
+    """A badge scan's own credential check: the device, read in one round trip with the badge
+    (rfid.authenticate_scan)."""
+    context = rfid.authenticate_scan(session, secret, presented.secret, request.form)
+    if context is None:
+        raise _invalid(presented.kind, request.path)
+    return context
+
+
+Conn = TypeVar("Conn", Session, ReadSession)
+Service = Callable[[Conn, IFlowContext, Form], Result]
+IFlowEndpoint = Endpoint[IFlowRequest, IFlowContext, Any, Form, Result]
+
+# How OpenAPI describes each kind of credential.
+_CREDENTIALS = {
+    "api_key": "the form's `api_key`",
+    "token": "a Bearer access token (`Authorization: Bearer ...`)",
+    "device": "the RFID device's serial as the form's `access_token`",
+}
+
+
+def _endpoint(
+    path: str,
+    service: Service[Conn],
+    access: Access[Conn],
+    action: str,
+    summary: str,
+    credentials: tuple[str, ...] = ("api_key", "token"),
+    methods: tuple[str, ...] = ("POST",),
+    resolve: Callable[[Conn, ServerSecret, Presented, IFlowRequest, Caller], IFlowContext] | None = None,
+) -> Endpoint[IFlowRequest, IFlowContext, Conn, Form, Result]:
+    """An endpoint whose service takes the form. A write is audited (its action, its path) and run again
+    after a unique violation or a serialization failure: the transaction was rolled back whole, so the
+    second run sees the winner's rows (two syncs of one new CNP: the loser finds the employee and updates it)."""
+    writes = access.writes
+    credentials_text = " or ".join(_CREDENTIALS[kind] for kind in credentials)
+    endpoint = Endpoint(
+        EndpointInfo(path, methods, f"iflow_{action}", credentials, writes),
+        summary,
+        access,
+        parse=_form,
+        run=service,
+        render=render,
+        audit=_audit(action, path) if writes else None,
+        resolve=resolve,
+        openapi=OpenApi(tags=(TAG,), description=f"Authenticated by {credentials_text}."),
+    )
+    return dataclasses.replace(endpoint, retries=WRITE_RETRIES) if writes else endpoint
+
+
+def _bearer_read(path: str, service: Service[ReadSession], action: str, summary: str) -> IFlowEndpoint:
+    """A reading endpoint behind a Bearer token, answering a bare array to GET or POST."""
+    return _endpoint(f"{PREFIX}/{path}", service, ORM_READ, action, summary, ("token",), ("GET", "POST"))
+
+
+ENDPOINTS: tuple[IFlowEndpoint, ...] = (
+    _endpoint(
+        f"{PREFIX}/user/sync", sync.sync_user, ORM_WRITE, "user_sync", "Create or update one employee", ("api_key",)
+    ),
+    _endpoint(
+        f"{PREFIX}/user/set_work_schedule", schedule.set_work_schedule, ORM_WRITE, "set_work_schedule", "Plan one day"
+    ),
+    _endpoint(f"{PREFIX}/events/add_event", events.add_event, ORM_WRITE, "add_event", "Record a leave or other event"),
+    _endpoint(
+        f"{PREFIX}/events/set_approve_status", events.set_approve_status, ORM_WRITE, "set_approve_status", "Approve"
+    ),
+    _endpoint(f"{PREFIX}/user/clock", attendance.clock, ORM_WRITE, "clock", "Check in or out from another system"),
+    _endpoint(
+        f"{PREFIX}/user/get_work_schedule",
+        reports.get_work_schedule,
+        ORM_READ,
+        "get_work_schedule",
+        "Monthly report of every employee",
+        ("api_key",),
+    ),
+    _endpoint(
+        f"{PREFIX}/users/get_work_schedule",
+        reports.get_work_schedule_defaulted,
+        ORM_READ,
+        "users_get_work_schedule",
+        "Monthly report; year and month default to the current ones",
+        ("token",),
+        ("GET", "POST"),
+    ),
+    _bearer_read("users/get_today_status", status.get_today_status, "get_today_status", "Who is at work today"),
+    _bearer_read("users/get_tomorrow_status", status.get_tomorrow_status, "get_tomorrow_status", "Status tomorrow"),
+    _bearer_read(
+        "users/get_next_work_day_status", status.get_next_work_day_status, "get_next_work_day_status", "Next work day"
+    ),
+    _bearer_read("events/get_activity_events", activity.get_activity_events, "get_activity_events", "Events, filtered"),
+    # The RFID terminals' paths are outside /api/api_v2, as the vendor's are; the device serial authenticates.
+    # A scan's writes are prepared statements that read nothing back: they go out with the COMMIT.
+    _endpoint(
+        "/api/rfid_devices/auto_attendance",
+        rfid.auto_attendance,
+        PIPELINED_WRITE,
+        "rfid_auto_attendance",
+        "One badge scan: check in or out",
+        ("device",),
+        ("GET", "POST"),
+        resolve=resolve_scan,
+    ),
+    _endpoint(
+        "/api/rfid_v2/offline_attendance/store_attendances",
+        rfid.store_attendances,
+        ORM_WRITE,
+        "rfid_store_attendances",
+        "A terminal's buffered offline scans",
+        ("device",),
+    ),
+)

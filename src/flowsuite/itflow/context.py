@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flowsuite.tenancy.service import Caller
+from flowsuite.core.audit import Caller
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,16 +1,20 @@
-"""The table of ITFlow endpoints: path, method, kind of answer, and the service call behind each."""
+"""The table of ITFlow operations: module, function, kind of answer, and the service call behind each.
+
+The wire adapter (itflow.router) turns each into a core pipeline Endpoint.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from dataclasses import dataclass, replace
+from typing import Literal
 
 from sqlalchemy.orm import Session
 
+from flowsuite.core.db import ReadConnection
 from flowsuite.itflow.context import KeyContext
 from flowsuite.itflow.params import Params
-from flowsuite.itflow.resources import Page, Resource
+from flowsuite.itflow.resources import Page, Resource, WireRow
 from flowsuite.itflow.services.assets import assets
 from flowsuite.itflow.services.certificates import certificates
 from flowsuite.itflow.services.clients import clients
@@ -23,23 +27,28 @@ from flowsuite.itflow.services.ticket_replies import ticket_replies
 from flowsuite.itflow.services.tickets import tickets
 
 Kind = Literal["read", "create", "update", "delete"]
-# Reads are given a ReadConnection, writes a Session inside their transaction.
-Run = Callable[[Any, KeyContext, Params, Page], Any]
+# A read runs its prepared statements on a read connection and answers wire rows; a write runs in an ORM
+# write transaction and answers the new id (create) or the count of changed rows.
+Read = Callable[[ReadConnection, KeyContext, Params, Page], list[WireRow]]
+Write = Callable[[Session, KeyContext, Params], int]
 
 
 @dataclass(frozen=True)
-class Endpoint:
+class Operation:
     """One `/api/v1/<module>/<function>.php`. `kind` picks the envelope and the failure message."""
 
     module: str
     function: str
     kind: Kind
-    run: Run
     summary: str
+    entity: str
+    # The record id a write names (its audit entry's entity; a create's is the new id).
+    id_param: str = ""
+    read: Read | None = None
+    write: Write | None = None
     query_params: tuple[str, ...] = ()
     body_fields: tuple[str, ...] = ()
     notes: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def method(self) -> str:
@@ -50,81 +59,84 @@ class Endpoint:
         return f"/api/v1/{self.module}/{self.function}.php"
 
 
-def without_page(write: Callable[[Session, KeyContext, Params], Any]) -> Run:
-    """A write as an endpoint runs it (writes are not paged)."""
-    return lambda session, key, params, _page: write(session, key, params)
-
-
-def archive_run(resource: Resource, archived: bool) -> Run:
-    def run(session: Session, key: KeyContext, params: Params, _page: Page) -> int:
+def archive_run(resource: Resource, archived: bool) -> Write:
+    def run(session: Session, key: KeyContext, params: Params) -> int:
         return resource.set_archived(session, key, params, archived)
 
     return run
 
 
-def crud(resource: Resource, *, delete: bool = True, update: bool = True) -> list[Endpoint]:
+def crud(resource: Resource, *, delete: bool = True, update: bool = True) -> list[Operation]:
     """read / create / update / delete (and archive / unarchive where the module has them)."""
     filters = tuple(f.param for f in resource.read_filters)
     fields = tuple(f.param for f in resource.body_fields())
     client = ("client_id",)
     entity = resource.entity
     endpoints = [
-        Endpoint(
+        Operation(
             resource.name,
             "read",
             "read",
-            resource.read,
             f"Read {resource.name}",
+            entity,
+            read=resource.read,
             query_params=(*filters, "client_id", "limit", "offset"),
             notes=f"Filters are tried in this order and the first one present wins: {', '.join(filters)}.",
         ),
-        Endpoint(
+        Operation(
             resource.name,
             "create",
             "create",
-            without_page(resource.create),
             f"Create a {entity}",
+            entity,
+            write=resource.create,
             body_fields=(*fields, *([] if resource.client_column is None else client)),
         ),
     ]
     if update:
         endpoints.append(
-            Endpoint(
+            Operation(
                 resource.name,
                 "update",
                 "update",
-                without_page(resource.update),
                 f"Update a {entity}",
+                entity,
+                resource.pk,
+                write=resource.update,
                 body_fields=(resource.pk, *fields, *([] if resource.client_column is None else client)),
             )
         )
     if delete:
         endpoints.append(
-            Endpoint(
+            Operation(
                 resource.name,
                 "delete",
                 "delete",
-                without_page(resource.delete),
                 f"Delete a {entity}",
+                entity,
+                resource.pk,
+                write=resource.delete,
                 body_fields=(resource.pk, *client) if resource.client_column else (resource.pk,),
             )
         )
     if resource.archivable:
         for function, archived in (("archive", True), ("unarchive", False)):
             endpoints.append(
-                Endpoint(
+                Operation(
                     resource.name,
                     function,
                     "update",
-                    archive_run(resource, archived),
                     f"{function.capitalize()} a {entity}",
+                    entity,
+                    resource.pk,
+                    write=archive_run(resource, archived),
                     body_fields=(resource.pk, *client) if resource.client_column else (resource.pk,),
                 )
             )
     return endpoints
 
 
-def with_params(endpoints: list[Endpoint], query: tuple[str, ...] = (), body: tuple[str, ...] = ()) -> list[Endpoint]:
+def with_params(endpoints: list[Operation], query: tuple[str, ...] = (), body: tuple[str, ...] = ()) -> list[Operation]:
     """The endpoints with parameters of their module added to what they document."""
     return [
         replace(
@@ -136,20 +148,22 @@ def with_params(endpoints: list[Endpoint], query: tuple[str, ...] = (), body: tu
     ]
 
 
-def ticket_endpoints() -> list[Endpoint]:
-    resolve = Endpoint(
+def ticket_endpoints() -> list[Operation]:
+    resolve = Operation(
         "tickets",
         "resolve",
         "update",
-        without_page(tickets.resolve),
         "Resolve a ticket",
+        tickets.entity,
+        tickets.pk,
+        write=tickets.resolve,
         body_fields=("ticket_id", "client_id"),
         notes="Sets the status to 4 (Resolved) and ticket_resolved_at; refused if the ticket is resolved already.",
     )
     return [*crud(tickets), resolve]
 
 
-def ticket_reply_endpoints() -> list[Endpoint]:
+def ticket_reply_endpoints() -> list[Operation]:
     read, create = crud(ticket_replies, update=False, delete=False)
     read = replace(
         read,
@@ -160,7 +174,7 @@ def ticket_reply_endpoints() -> list[Endpoint]:
     return [read, replace(create, body_fields=(*create.body_fields, "ticket_status", "client_id"))]
 
 
-ENDPOINTS: tuple[Endpoint, ...] = (
+OPERATIONS: tuple[Operation, ...] = (
     *crud(clients),
     *crud(contacts),
     # The decrypt password may come in the query string (older clients) or in the body.

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from flowsuite.core.audit import Caller
 from flowsuite.core.errors import InvalidInput
 from flowsuite.core.secrets import ServerSecret, new_token
-from flowsuite.core.wiretext import Connectable
+from flowsuite.core.wiretext import Readable
 from flowsuite.itflow.context import KeyContext
 from flowsuite.itflow.crypto import new_company_data_key, open_company_data_key, seal_for_key
 from flowsuite.itflow.models import Client, ITFlowApiKey, ITFlowSettings, TicketStatus
 from flowsuite.tenancy.service import (
-    Caller,
     CredentialLookup,
     issue_credential,
     list_credentials,
@@ -136,7 +136,7 @@ def revoke_key(session: Session, credential_id: int) -> None:
     revoke_credential(session, credential_id, FACE)
 
 
-def authenticate(source: Connectable, secret: ServerSecret, presented: str, caller: Caller) -> KeyContext | None:
+def authenticate(source: Readable, secret: ServerSecret, presented: str, caller: Caller) -> KeyContext | None:
     """The valid key `presented` names, or None (unknown, revoked or expired)."""
     resolved = _LOOKUP.resolve(source, secret, presented)
     if resolved is None:

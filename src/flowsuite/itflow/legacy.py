@@ -6,42 +6,38 @@ key (the same keys as /api/v1), and renders the answers the way the original did
 
 from __future__ import annotations
 
-import logging
 import re
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
 
-from fastapi import APIRouter
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from flowsuite.core.errors import InvalidInput, NotFound
-from flowsuite.core.http import caller_of, database_busy, internal_error
-from flowsuite.core.runtime import Runtime
+from flowsuite.core.audit import Actor, Caller
+from flowsuite.core.db import ReadSession
+from flowsuite.core.errors import AccessDenied, Conflict, DomainError, InvalidInput, NotFound
+from flowsuite.core.http import DATABASE_BUSY, RETRY_AFTER, incident_message
+from flowsuite.core.pipeline import ORM_READ, ORM_WRITE, Answered, Endpoint, EndpointInfo, OpenApi, Presented, Rejected
+from flowsuite.core.secrets import ServerSecret
+from flowsuite.core.wiretext import Readable
+from flowsuite.itflow.context import KeyContext
 from flowsuite.itflow.keys import authenticate
-from flowsuite.itflow.router import audit_failed_key
 from flowsuite.itflow.services import legacy
 from flowsuite.itflow.services.legacy import LegacyAnswer, LegacyRequest, PhonebookEntry
-
-log = logging.getLogger("flowsuite.itflow.legacy")
 
 PATH = "/api.php"
 MISSING_KEY = "Missing the API Key."
 BAD_KEY = "Incorrect or expired API Key."
 WRONG_METHOD = "Can only send GET requests to this endpoint."
 ASSET_ADDED = "Asset added!"
+CONFLICT = "Another request changed the same records at the same time; try again."
 XML_HEAD = '<?xml version="1.0" encoding="utf-8"?><AddressBook>'
 XML_TAIL = "</AddressBook>"
 # Characters XML 1.0 cannot carry at all, even escaped; a stray one would make the whole phonebook unreadable.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-router = APIRouter()
-
-
-class _KeyRejected(Exception):
-    pass
 
 
 def text(body: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -94,45 +90,89 @@ def render(answer: LegacyAnswer) -> Response:
     return text(_joined(parts))
 
 
-def _parsed(query: dict[str, str]) -> LegacyRequest | InvalidInput:
-    """The request, or why it is malformed (answered only once the key is known to be good)."""
-    try:
-        return legacy.parse_request(query)
-    except InvalidInput as error:
-        return error
+@dataclass(frozen=True, slots=True)
+class LegacyCall:
+    """The query string, and what it asks for or why it is malformed (answered only once the key is good)."""
+
+    api_key: str
+    wanted: LegacyRequest | InvalidInput
+
+    @property
+    def writes(self) -> bool:
+        return isinstance(self.wanted, LegacyRequest) and self.wanted.writes
 
 
-def api_php(request: Request) -> Response:
-    runtime: Runtime = request.app.state.runtime
-    if request.method != "GET":
-        return text(WRONG_METHOD, 405, {"Allow": "GET"})
-    query = dict(request.query_params)
-    presented = query.get("api_key")
-    if not presented:
-        return text(MISSING_KEY, 401)
-    caller = caller_of(request)
-    wanted = _parsed(query)
-    writes = isinstance(wanted, LegacyRequest) and wanted.writes
-    try:
-        with runtime.db.transaction(write=writes) as session:
-            key = authenticate(session, runtime.secret, presented, caller)
-            if key is None:
-                raise _KeyRejected
-            if isinstance(wanted, InvalidInput):
-                raise wanted
-            answer = legacy.perform(session, key, wanted)
-    except _KeyRejected:
-        audit_failed_key(runtime, caller, PATH)
+class LegacyFace:
+    """The legacy api.php's side of the pipeline: plain-text answers and the original's messages."""
+
+    name = "itflow"
+
+    async def read(self, request: Request, body: bytes, endpoint: EndpointInfo) -> LegacyCall:
+        query = dict(request.query_params)
+        try:
+            wanted: LegacyRequest | InvalidInput = legacy.parse_request(query)
+        except InvalidInput as error:
+            wanted = error
+        return LegacyCall(query.get("api_key", ""), wanted)
+
+    def present(self, request: LegacyCall, endpoint: EndpointInfo) -> Presented:
+        if not request.api_key:
+            raise Answered(text(MISSING_KEY, 401))
+        return Presented("api_key", request.api_key)
+
+    def resolve(
+        self, connection: Readable, secret: ServerSecret, presented: Presented, request: LegacyCall, caller: Caller
+    ) -> KeyContext:
+        key = authenticate(connection, secret, presented.secret, caller)
+        if key is None:
+            raise Rejected(f"Incorrect or expired key (endpoint: {PATH})")
+        return key
+
+    def actor(self, context: KeyContext) -> Actor:
+        return Actor(context.company_id, context.credential_id)
+
+    def refusal(self, request: LegacyCall | None, error: Exception) -> Response | None:
+        if isinstance(error, InvalidInput):
+            return text(error.message, 400)
+        if isinstance(error, NotFound):
+            return text(str(error), 404)
+        if isinstance(error, Conflict):
+            return text(str(error), 409)
+        if isinstance(error, AccessDenied):
+            return text(str(error), 403)
+        if isinstance(error, DomainError):
+            return text(str(error), 400)
+        return None
+
+    def rejected(self, request: LegacyCall, presented: Presented, rejection: Rejected) -> Response:
         return text(BAD_KEY, 401)
-    except InvalidInput as error:
-        return text(error.message, 400)
-    except NotFound as error:
-        return text(str(error), 404)
-    except OperationalError:
-        return text(database_busy(log, PATH), 503)
-    except Exception:
-        return text(internal_error(log, PATH), 500)
-    runtime.last_use.note(runtime.db, key.credential_id)
+
+    def wrong_method(self, endpoint: EndpointInfo) -> Response:
+        return text(WRONG_METHOD, 405, {"Allow": "GET"})
+
+    def too_large(self, limit: int) -> Response:
+        return text(f"The request body is larger than {limit} bytes.", 413)
+
+    def conflict(self, request: LegacyCall, endpoint: EndpointInfo) -> Response:
+        return text(CONFLICT, 409)
+
+    def busy(self, request: LegacyCall | None) -> Response:
+        return text(DATABASE_BUSY, 503, RETRY_AFTER)
+
+    def incident(self, request: LegacyCall | None, incident: str) -> Response:
+        return text(incident_message(incident), 500)
+
+
+FACE = LegacyFace()
+
+
+def _wanted(request: LegacyCall, _key: KeyContext) -> LegacyRequest:
+    if isinstance(request.wanted, InvalidInput):
+        raise request.wanted
+    return request.wanted
+
+
+def _rendered(_request: LegacyCall, answer: LegacyAnswer) -> Response:
     return render(answer)
 
 
@@ -140,20 +180,16 @@ def _query_parameter(name: str, description: str) -> dict[str, Any]:
     return {"name": name, "in": "query", "required": False, "schema": {"type": "string"}, "description": description}
 
 
-_OPENAPI: dict[str, Any] = {
-    "parameters": [
-        _query_parameter("api_key", "An ITFlow API key (the same keys as /api/v1)."),
-        _query_parameter("cid", "Caller ID: a phone number; answers `<name> - <digits>`."),
-        _query_parameter("phonebook", "The XML phonebook (flag; answered alone)."),
-        _query_parameter("client_emails", "One `<client> - <contact> - <email>` line per client (flag)."),
-        _query_parameter("client_id", "Alone: the client's account balance. With add_asset: the asset's client."),
-        _query_parameter("add_asset", "Adds an asset with this name; answers `Asset added!`."),
-        *(
-            _query_parameter(name, f"add_asset: the asset's {name}")
-            for name in ("type", "make", "model", "serial", "os")
-        ),
-    ]
-}
+SUMMARY = "Legacy api.php: caller ID, phonebook, client emails, balance, add asset"
+_PARAMETERS = [
+    _query_parameter("api_key", "An ITFlow API key (the same keys as /api/v1)."),
+    _query_parameter("cid", "Caller ID: a phone number; answers `<name> - <digits>`."),
+    _query_parameter("phonebook", "The XML phonebook (flag; answered alone)."),
+    _query_parameter("client_emails", "One `<client> - <contact> - <email>` line per client (flag)."),
+    _query_parameter("client_id", "Alone: the client's account balance. With add_asset: the asset's client."),
+    _query_parameter("add_asset", "Adds an asset with this name; answers `Asset added!`."),
+    *(_query_parameter(name, f"add_asset: the asset's {name}") for name in ("type", "make", "model", "serial", "os")),
+]
 _RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The actions' outputs, concatenated in the order cid, client_emails, balance, add_asset.",
@@ -168,17 +204,26 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
     405: {"description": WRONG_METHOD, "content": {"text/plain": {}}},
 }
 
-router.add_api_route(
-    PATH,
-    api_php,
-    methods=["GET"],
-    summary="Legacy api.php: caller ID, phonebook, client emails, balance, add asset",
-    tags=["ITFlow: legacy api.php"],
-    response_class=Response,
-    responses=_RESPONSES,
-    openapi_extra=_OPENAPI,
+_INFO = EndpointInfo(PATH, ("GET",), "itflow_legacy_api_php", ("api_key",), writes=False)
+_OPENAPI = OpenApi(tags=("ITFlow: legacy api.php",), parameters=tuple(_PARAMETERS), responses=_RESPONSES)
+_WRITE = Endpoint[LegacyCall, KeyContext, Session, LegacyRequest, LegacyAnswer](
+    replace(_INFO, writes=True), SUMMARY, ORM_WRITE, parse=_wanted, run=legacy.perform, render=_rendered
 )
-# The other methods reach the same handler, which answers 405 as plain text.
-router.add_api_route(
-    PATH, api_php, methods=["HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False
+
+
+def _by_access(request: LegacyCall) -> Endpoint[LegacyCall, KeyContext, Any, LegacyRequest, LegacyAnswer]:
+    """A request that records a call or adds an asset writes; every other one only reads."""
+    return _WRITE if request.writes else _READ
+
+
+_READ: Endpoint[LegacyCall, KeyContext, ReadSession, LegacyRequest, LegacyAnswer] = Endpoint(
+    _INFO,
+    SUMMARY,
+    ORM_READ,
+    parse=_wanted,
+    run=legacy.look_up,
+    render=_rendered,
+    openapi=_OPENAPI,
+    route=_by_access,
 )
+ENDPOINTS = (_READ,)

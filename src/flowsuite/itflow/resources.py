@@ -30,12 +30,11 @@ from sqlalchemy.orm import Session
 
 from flowsuite.core.db import Base, utc_now
 from flowsuite.core.errors import InvalidInput
-from flowsuite.core.wiretext import Connectable, PreparedQuery, wire_text
+from flowsuite.core.wiretext import PreparedQuery, Readable, wire_text
 from flowsuite.itflow.context import KeyContext
 from flowsuite.itflow.errors import OperationFailed, Refused
 from flowsuite.itflow.models import Client
 from flowsuite.itflow.params import Params, to_date, to_integer, to_money, to_text
-from flowsuite.tenancy.service import record_audit
 
 FieldKind = Literal["text", "html", "int", "flag", "date", "money", "digits"]
 WireRow = dict[str, Any]
@@ -241,7 +240,7 @@ class Resource:
     def filter_value(self, read_filter: ReadFilter, value: str) -> Any:
         return value
 
-    def read(self, session: Connectable, key: KeyContext, params: Params, page: Page) -> list[WireRow]:
+    def read(self, session: Readable, key: KeyContext, params: Params, page: Page) -> list[WireRow]:
         """The rows the request asks for, as wire rows; [] when nothing matches."""
         read_filter, value = self.choose_filter(params)
         client_filter = to_integer("client_id", params.get("client_id"))
@@ -264,7 +263,7 @@ class Resource:
         query = self._prepared((read_filter, key.client_id is not None, client_filter is not None, paged, variant))
         return self.finish_rows(session, key, params, query.dicts(session, values))
 
-    def finish_rows(self, session: Connectable, key: KeyContext, params: Params, rows: list[WireRow]) -> list[WireRow]:
+    def finish_rows(self, session: Readable, key: KeyContext, params: Params, rows: list[WireRow]) -> list[WireRow]:
         """A last pass over read rows (credentials decrypt here)."""
         return rows
 
@@ -356,7 +355,6 @@ class Resource:
             values[self.client_column] = client_id
         self.before_create(session, key, values, params)
         record_id = self.insert(session, key, values, params)
-        self.audit(session, key, "create", record_id)
         return record_id
 
     def insert(self, session: Session, key: KeyContext, values: dict[str, Any], params: Params) -> int:
@@ -398,7 +396,6 @@ class Resource:
             self.touch(row)
         session.flush()
         self.after_update(session, key, row, params)
-        self.audit(session, key, "update", getattr(row, self.pk))
         return 1
 
     def touch(self, row: Any) -> None:
@@ -408,10 +405,8 @@ class Resource:
 
     def delete(self, session: Session, key: KeyContext, params: Params) -> int:
         row = self.load_for_write(session, key, params, self.pk)
-        record_id = getattr(row, self.pk)
         session.delete(row)
         session.flush()
-        self.audit(session, key, "delete", record_id)
         return 1
 
     def set_archived(self, session: Session, key: KeyContext, params: Params, archived: bool) -> int:
@@ -425,25 +420,10 @@ class Resource:
         setattr(row, stamp, utc_now() if archived else None)
         self.on_archive(session, key, row, archived)
         session.flush()
-        self.audit(session, key, "archive" if archived else "unarchive", getattr(row, self.pk))
         return 1
 
     def on_archive(self, session: Session, key: KeyContext, row: Any, archived: bool) -> None:
         """Module work when a record is archived or unarchived."""
-
-    def audit(self, session: Session, key: KeyContext, action: str, record_id: int) -> None:
-        record_audit(
-            session,
-            face="itflow",
-            action=action,
-            caller=key.caller,
-            company_id=key.company_id,
-            credential_id=key.credential_id,
-            entity_type=self.entity,
-            entity_id=record_id,
-            description=f"{action} {self.entity} {record_id} via {'API' if key.credential_id else 'console'} "
-            f"({key.key_name})",
-        )
 
 
 def assign(row: Any, values: dict[str, Any]) -> bool:

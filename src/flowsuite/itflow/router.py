@@ -1,34 +1,45 @@
 """The ITFlow API v1 wire: /api/v1/<module>/<function>.php, its envelope and its fixed messages.
 
-Every endpoint runs the same pipeline: method check, body parsing, key, page, one service call, and
-the original's envelope. The routes are registered from the endpoint table so that OpenAPI documents
-each one with its own parameters and reply shapes.
+The adapter of the core pipeline (core.pipeline): the body (JSON whatever the content type, or a form), the
+`api_key`, the page, the original's envelope, and the table of refusals: a failed operation answers the
+original's fixed message with status 200 and `"success": "False"`, the real reason in `X-Flowsuite-Reason`.
 """
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
 import orjson
-from fastapi import APIRouter
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
-from flowsuite.core.errors import InvalidInput
-from flowsuite.core.http import BodyTooLarge, caller_of, database_busy, internal_error, json_response, read_body
+from flowsuite.core.audit import Actor, AuditEntry, Caller
+from flowsuite.core.db import ReadConnection
+from flowsuite.core.errors import AccessDenied, Conflict, DomainError, InvalidInput, NotFound
+from flowsuite.core.http import DATABASE_BUSY, RETRY_AFTER, incident_message, json_response
+from flowsuite.core.pipeline import (
+    ORM_WRITE,
+    READ,
+    Answered,
+    Endpoint,
+    EndpointInfo,
+    OpenApi,
+    Presented,
+    Rejected,
+)
 from flowsuite.core.runtime import Runtime
-from flowsuite.itflow.endpoints import ENDPOINTS, Endpoint
+from flowsuite.core.secrets import ServerSecret
+from flowsuite.core.wiretext import Readable
+from flowsuite.itflow.context import KeyContext
+from flowsuite.itflow.endpoints import OPERATIONS, Operation
 from flowsuite.itflow.errors import OperationFailed, Refused
 from flowsuite.itflow.keys import authenticate
 from flowsuite.itflow.params import Params, to_integer
-from flowsuite.itflow.resources import Page
-from flowsuite.tenancy.service import Caller
-
-log = logging.getLogger("flowsuite.itflow")
+from flowsuite.itflow.resources import Page, WireRow
 
 NO_RESOURCE = "No resource (for this client and company) with the specified parameter(s)."
 AUTH_FAILED = "Authentication failed. API key is invalid or has expired."
@@ -88,104 +99,193 @@ def parse_page(query: dict[str, Any], body: dict[str, Any], max_page_size: int) 
     return Page(values["limit"], values["offset"])
 
 
-def render(endpoint: Endpoint, result: Any) -> Response:
-    if endpoint.kind == "read":
+@dataclass(frozen=True, slots=True)
+class ITFlowRequest:
+    """A request as the wire sent it: the query string, the decoded body, and the operation it is for."""
+
+    operation: Operation
+    query: dict[str, Any]
+    body: dict[str, Any]
+    max_page_size: int
+
+    @property
+    def params(self) -> Params:
+        return Params(self.query, self.body, prefer_body=self.operation.kind != "read")
+
+
+@dataclass(frozen=True, slots=True)
+class ITFlowCall:
+    """What an operation's service is given: the request's values and, for reads, the page."""
+
+    params: Params
+    page: Page
+
+
+def failure_message(operation: Operation) -> str:
+    return FAILURE_MESSAGES.get(operation.kind, NO_RESOURCE)
+
+
+class ITFlowFace:
+    """The ITFlow v1 face's side of the pipeline: the original's envelope and fixed messages."""
+
+    name = "itflow"
+
+    def __init__(self, operations: Mapping[str, Operation]) -> None:
+        self.operations = operations
+
+    async def read(self, request: Request, body: bytes, endpoint: EndpointInfo) -> ITFlowRequest:
+        try:
+            parsed = parse_body(body, request.headers.get("content-type", ""))
+        except InvalidInput as error:
+            raise Answered(failure(error.message, 400)) from None
+        runtime: Runtime = request.app.state.runtime
+        operation = self.operations[endpoint.path]
+        return ITFlowRequest(operation, dict(request.query_params), parsed, runtime.settings.max_page_size)
+
+    def present(self, request: ITFlowRequest, endpoint: EndpointInfo) -> Presented:
+        presented = request.body.get("api_key")
+        if presented is None:
+            presented = request.query.get("api_key")
+        if presented is None:
+            raise Answered(Response(status_code=401, media_type="application/json"))
+        return Presented("api_key", str(presented))
+
+    def resolve(
+        self, connection: Readable, secret: ServerSecret, presented: Presented, request: ITFlowRequest, caller: Caller
+    ) -> KeyContext:
+        key = authenticate(connection, secret, presented.secret, caller)
+        if key is None:
+            raise Rejected(f"Incorrect or expired key (endpoint: {request.operation.path})")
+        return key
+
+    def actor(self, context: KeyContext) -> Actor:
+        return Actor(context.company_id, context.credential_id)
+
+    def refusal(self, request: ITFlowRequest | None, error: Exception) -> Response | None:
+        message = failure_message(request.operation) if request is not None else NO_RESOURCE
+        if isinstance(error, InvalidInput):
+            return failure(error.message, 400)
+        if isinstance(error, OperationFailed):
+            return failure(message, headers={"X-Flowsuite-Reason": _header_safe(error.reason)})
+        if isinstance(error, Refused):
+            return failure(error.message, error.status)
+        if isinstance(error, (NotFound, Conflict)):
+            # The original answers every failed operation with its fixed message; the reason travels aside.
+            return failure(message, headers={"X-Flowsuite-Reason": _header_safe(str(error))})
+        if isinstance(error, AccessDenied):
+            return failure(str(error), 403)
+        if isinstance(error, DomainError):
+            return failure(str(error), 400)
+        return None
+
+    def rejected(self, request: ITFlowRequest, presented: Presented, rejection: Rejected) -> Response:
+        return failure(AUTH_FAILED, 401)
+
+    def wrong_method(self, endpoint: EndpointInfo) -> Response:
+        method = endpoint.methods[0]
+        return failure(f"Can only send {method} requests to this endpoint.", 405, {"Allow": method})
+
+    def too_large(self, limit: int) -> Response:
+        return failure(f"The request body is larger than {limit} bytes.", 413)
+
+    def conflict(self, request: ITFlowRequest, endpoint: EndpointInfo) -> Response:
+        reason = {"X-Flowsuite-Reason": "conflicts with an existing record"}
+        return failure(failure_message(request.operation), headers=reason)
+
+    def busy(self, request: ITFlowRequest | None) -> Response:
+        return failure(DATABASE_BUSY, 503, RETRY_AFTER)
+
+    def incident(self, request: ITFlowRequest | None, incident: str) -> Response:
+        return failure(incident_message(incident), 500)
+
+
+FACE = ITFlowFace({operation.path: operation for operation in OPERATIONS})
+
+
+def _read_call(request: ITFlowRequest, _key: KeyContext) -> ITFlowCall:
+    return ITFlowCall(request.params, parse_page(request.query, request.body, request.max_page_size))
+
+
+def _write_call(request: ITFlowRequest, _key: KeyContext) -> ITFlowCall:
+    return ITFlowCall(request.params, Page(0, 0))
+
+
+def render(request: ITFlowRequest, result: list[WireRow] | int) -> Response:
+    kind = request.operation.kind
+    if kind == "read":
         if not result:
             return failure(NO_RESOURCE)
+        assert isinstance(result, list)
         return json_response({"success": "True", "count": len(result), "data": result})
-    if endpoint.kind == "create":
+    if kind == "create":
         return json_response({"success": "True", "count": "1", "data": [{"insert_id": result}]})
     return json_response({"success": "True", "count": result})
 
 
-def audit_failed_key(runtime: Runtime, caller: Caller, path: str) -> None:
-    description = f"Incorrect or expired key (endpoint: {path})"
-    runtime.failed_auth.record(runtime.db, face="itflow", caller=caller, description=description)
+def _audit(operation: Operation) -> Callable[[KeyContext, ITFlowCall, int], AuditEntry]:
+    action, pk = operation.function, operation.id_param
+
+    def entry(key: KeyContext, call: ITFlowCall, result: int) -> AuditEntry:
+        record_id = result if operation.kind == "create" else to_integer(pk, call.params.get(pk))
+        return AuditEntry(
+            action=action,
+            description=f"{action} {operation.entity} {record_id} via API ({key.key_name})",
+            entity_type=operation.entity,
+            entity_id=record_id,
+        )
+
+    return entry
 
 
-class _KeyRejected(Exception):
-    pass
+ITFlowEndpoint = Endpoint[ITFlowRequest, KeyContext, Any, ITFlowCall, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class Call:
-    """One parsed request to an endpoint, ready for the database work."""
-
-    endpoint: Endpoint
-    query: dict[str, Any]
-    body: dict[str, Any]
-    api_key: str
-    caller: Caller
-    path: str
-
-
-def serve(runtime: Runtime, call: Call) -> Response:
-    """Authenticates, runs the endpoint's service and renders its reply or its failure."""
-    endpoint = call.endpoint
-    failure_message = FAILURE_MESSAGES.get(endpoint.kind, NO_RESOURCE)
-    params = Params(call.query, call.body, prefer_body=endpoint.method == "POST")
-    try:
-        # Reads run on a bare pooled connection; writes in a transaction that commits or rolls back whole.
-        unit = runtime.db.reading() if endpoint.kind == "read" else runtime.db.transaction(write=True)
-        with unit as source:
-            key = authenticate(source, runtime.secret, call.api_key, call.caller)
-            if key is None:
-                raise _KeyRejected
-            page = parse_page(call.query, call.body, runtime.settings.max_page_size)
-            result = endpoint.run(source, key, params, page)
-    except _KeyRejected:
-        audit_failed_key(runtime, call.caller, call.path)
-        return failure(AUTH_FAILED, 401)
-    except InvalidInput as error:
-        return failure(error.message, 400)
-    except OperationFailed as error:
-        return failure(failure_message, headers={"X-Flowsuite-Reason": _header_safe(error.reason)})
-    except Refused as error:
-        return failure(error.message, error.status)
-    except IntegrityError:
-        return failure(failure_message, headers={"X-Flowsuite-Reason": "conflicts with an existing record"})
-    except OperationalError:
-        return failure(database_busy(log, call.path), 503)
-    except Exception:
-        return failure(internal_error(log, call.path), 500)
-    runtime.last_use.note(runtime.db, key.credential_id)
-    return render(endpoint, result)
-
-
-def make_handler(endpoint: Endpoint) -> Any:
-    async def handle(request: Request) -> Response:
-        runtime: Runtime = request.app.state.runtime
-        if request.method != endpoint.method:
-            return failure(f"Can only send {endpoint.method} requests to this endpoint.", 405)
-        try:
-            raw = await read_body(request, runtime.settings.max_body_bytes)
-        except BodyTooLarge:
-            return failure(f"The request body is larger than {runtime.settings.max_body_bytes} bytes.", 413)
-        query = dict(request.query_params)
-        try:
-            body = parse_body(raw, request.headers.get("content-type", ""))
-        except InvalidInput as error:
-            return failure(error.message, 400)
-        presented = body.get("api_key")
-        if presented is None:
-            presented = query.get("api_key")
-        if presented is None:
-            return Response(status_code=401, media_type="application/json")
-        call = Call(endpoint, query, body, str(presented), caller_of(request), request.url.path)
-        # On the event loop, even ITFlow's writes to PostgreSQL: they go through the ORM session, which
-        # keeps the CPU busy rather than waiting, and worker threads measured slower with bench/
-        # (tickets/create 642 -> 445 req/s) where iFlow's prepared-statement writes gain (see call_database).
-        return serve(runtime, call)
-
-    handle.__name__ = f"{endpoint.module}_{endpoint.function}"
-    return handle
+def endpoint_of(operation: Operation) -> ITFlowEndpoint:
+    """The pipeline's endpoint for one ITFlow operation."""
+    info = EndpointInfo(
+        operation.path,
+        (operation.method,),
+        f"itflow_{operation.module}_{operation.function}",
+        ("api_key",),
+        operation.kind != "read",
+        operation.kind,
+    )
+    openapi = OpenApi(
+        tags=(f"ITFlow: {operation.module}",),
+        description=operation.notes,
+        parameters=tuple(_parameters(operation)),
+        request_body=_request_body(operation),
+        responses=_responses(operation),
+    )
+    read, write = operation.read, operation.write
+    if read is not None:
+        return Endpoint[ITFlowRequest, KeyContext, ReadConnection, ITFlowCall, list[WireRow] | int](
+            info,
+            operation.summary,
+            READ,
+            parse=_read_call,
+            run=lambda connection, key, call: read(connection, key, call.params, call.page),
+            render=render,
+            openapi=openapi,
+        )
+    assert write is not None
+    return Endpoint[ITFlowRequest, KeyContext, Session, ITFlowCall, int](
+        info,
+        operation.summary,
+        ORM_WRITE,
+        parse=_write_call,
+        run=lambda session, key, call: write(session, key, call.params),
+        render=render,
+        audit=_audit(operation),
+        openapi=openapi,
+    )
 
 
 def _header_safe(text: str) -> str:
     return text.encode("ascii", "replace").decode("ascii")[:300]
 
 
-def _openapi(endpoint: Endpoint) -> dict[str, Any]:
+def _parameters(operation: Operation) -> list[dict[str, Any]]:
     parameters = [
         {
             "name": "api_key",
@@ -195,18 +295,20 @@ def _openapi(endpoint: Endpoint) -> dict[str, Any]:
             "description": "The API key (may also be sent in the JSON body, which wins).",
         }
     ]
-    for name in endpoint.query_params:
+    for name in operation.query_params:
         parameters.append({"name": name, "in": "query", "required": False, "schema": {"type": "string"}})
-    extra: dict[str, Any] = {"parameters": parameters}
-    if endpoint.method == "POST":
-        properties = {"api_key": {"type": "string"}}
-        properties.update({name: {"type": "string"} for name in endpoint.body_fields})
-        extra["requestBody"] = {
-            "required": True,
-            "content": {"application/json": {"schema": {"type": "object", "properties": properties}}},
-        }
-    extra.update(endpoint.extra)
-    return extra
+    return parameters
+
+
+def _request_body(operation: Operation) -> dict[str, Any] | None:
+    if operation.method != "POST":
+        return None
+    properties = {"api_key": {"type": "string"}}
+    properties.update({name: {"type": "string"} for name in operation.body_fields})
+    return {
+        "required": True,
+        "content": {"application/json": {"schema": {"type": "object", "properties": properties}}},
+    }
 
 
 _ENVELOPES = {
@@ -217,16 +319,16 @@ _ENVELOPES = {
 }
 
 
-def _responses(endpoint: Endpoint) -> dict[int | str, dict[str, Any]]:
-    failure_message = FAILURE_MESSAGES.get(endpoint.kind, NO_RESOURCE)
+def _responses(operation: Operation) -> dict[int | str, dict[str, Any]]:
+    message = failure_message(operation)
     return {
         200: {
             "description": 'Success, or the original\'s fixed failure message (success "False").',
             "content": {
                 "application/json": {
                     "examples": {
-                        "success": {"value": _ENVELOPES[endpoint.kind]},
-                        "failure": {"value": {"success": "False", "message": failure_message}},
+                        "success": {"value": _ENVELOPES[operation.kind]},
+                        "failure": {"value": {"success": "False", "message": message}},
                     }
                 }
             },
@@ -247,7 +349,7 @@ def _responses(endpoint: Endpoint) -> dict[int | str, dict[str, Any]]:
                 "application/json": {
                     "example": {
                         "success": "False",
-                        "message": f"Can only send {endpoint.method} requests to this endpoint.",
+                        "message": f"Can only send {operation.method} requests to this endpoint.",
                     }
                 }
             },
@@ -255,25 +357,4 @@ def _responses(endpoint: Endpoint) -> dict[int | str, dict[str, Any]]:
     }
 
 
-def handlers() -> dict[str, Any]:
-    """Each endpoint's handler by path, for the direct-path layer in front of FastAPI."""
-    return {endpoint.path: make_handler(endpoint) for endpoint in ENDPOINTS}
-
-
-def build_router() -> APIRouter:
-    """The endpoints as FastAPI routes. Requests reach the handlers through the direct-path layer
-    (flowsuite.core.asgi) before FastAPI routes anything; these routes document them in OpenAPI."""
-    router = APIRouter()
-    for endpoint in ENDPOINTS:
-        router.add_api_route(
-            endpoint.path,
-            make_handler(endpoint),
-            methods=[endpoint.method],
-            summary=endpoint.summary,
-            description=endpoint.notes,
-            tags=[f"ITFlow: {endpoint.module}"],
-            responses=_responses(endpoint),
-            openapi_extra=_openapi(endpoint),
-            response_class=Response,
-        )
-    return router
+ENDPOINTS: tuple[ITFlowEndpoint, ...] = tuple(endpoint_of(operation) for operation in OPERATIONS)

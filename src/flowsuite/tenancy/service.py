@@ -13,21 +13,24 @@ from typing import Any
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
+from flowsuite.core.audit import Actor, AuditEntry, Caller
 from flowsuite.core.db import Database, utc_now
 from flowsuite.core.errors import Conflict, InvalidInput, NotFound
+from flowsuite.core.runtime import Runtime
 from flowsuite.core.secrets import ServerSecret, new_token, same_digest
-from flowsuite.core.wiretext import Connectable, PreparedQuery, insert_statement, timestamp_param, wire_text
+from flowsuite.core.wiretext import (
+    PreparedQuery,
+    PreparedWrite,
+    Readable,
+    Writable,
+    insert_statement,
+    timestamp_param,
+    wire_text,
+)
+from flowsuite.settings import Settings
 from flowsuite.tenancy.models import ApiCredential, AuditEvent, Company
 
 DEFAULT_TIMEZONE = "Europe/Bucharest"
-
-
-@dataclass(frozen=True, slots=True)
-class Caller:
-    """Where a request came from, as the audit log records it."""
-
-    ip: str | None = None
-    user_agent: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +163,7 @@ class CredentialLookup:
 
         self._query = PreparedQuery(build)
 
-    def resolve(self, source: Connectable, secret: ServerSecret, presented: str) -> ResolvedCredential | None:
+    def resolve(self, source: Readable, secret: ServerSecret, presented: str) -> ResolvedCredential | None:
         """The credential `presented` belongs to, or None if unknown, revoked or expired."""
         presented_hash = secret.hash_token(presented)
         _, rows = self._query.execute(source, {"secret_hash": presented_hash, "face": self.face})
@@ -238,7 +241,7 @@ class FailedAuthLog:
 
 
 def record_audit(
-    session: Connectable,
+    session: Writable,
     *,
     face: str,
     action: str,
@@ -268,7 +271,7 @@ def record_audit(
 
 
 # Every API write records one event: a prepared INSERT on the driver cursor costs a fraction of an ORM flush.
-_INSERT_AUDIT_EVENT = PreparedQuery(
+_INSERT_AUDIT_EVENT = PreparedWrite(
     lambda _dialect: insert_statement(
         AuditEvent.__table__,  # type: ignore[arg-type]
         (
@@ -285,3 +288,35 @@ _INSERT_AUDIT_EVENT = PreparedQuery(
         ),
     )
 )
+
+
+class TenancyLedger:
+    """The pipeline's ledger (core.audit.Ledger): the audit log, failed authentications and last use."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.last_use = LastUseTracker(settings.last_used_resolution_seconds)
+        self.failed_auth = FailedAuthLog(settings.failed_auth_audit_seconds)
+
+    def record(self, connection: Writable, *, face: str, caller: Caller, actor: Actor, entry: AuditEntry) -> None:
+        record_audit(
+            connection,
+            face=face,
+            action=entry.action,
+            caller=caller,
+            company_id=actor.company_id,
+            credential_id=actor.credential_id,
+            entity_type=entry.entity_type,
+            entity_id=entry.entity_id,
+            description=entry.description,
+        )
+
+    def failed_authentication(self, db: Database, *, face: str, caller: Caller, description: str) -> None:
+        self.failed_auth.record(db, face=face, caller=caller, description=description)
+
+    def used(self, db: Database, credential_id: int) -> None:
+        self.last_use.note(db, credential_id)
+
+
+def start_runtime(settings: Settings) -> Runtime:
+    """The runtime of a server or a command: engines, secret, and tenancy's ledger."""
+    return Runtime.start(settings, TenancyLedger(settings))

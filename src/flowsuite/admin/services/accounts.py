@@ -20,11 +20,11 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from flowsuite.admin.models import AdminSession, AdminUser
+from flowsuite.core.audit import Caller
 from flowsuite.core.db import utc_now
 from flowsuite.core.errors import Conflict, InvalidInput
 from flowsuite.core.secrets import ServerSecret, new_token
 from flowsuite.tenancy.models import Company
-from flowsuite.tenancy.service import Caller
 
 SESSION_LIFETIME = dt.timedelta(hours=12)
 MIN_PASSWORD_LENGTH = 12

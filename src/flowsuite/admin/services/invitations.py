@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from flowsuite.admin.models import AdminInvitation, AdminSession, AdminUser
 from flowsuite.admin.services.accounts import Console, NewSession, create_user, normal_email, sign_in
+from flowsuite.core.audit import Caller
 from flowsuite.core.db import utc_now
 from flowsuite.core.errors import Conflict, InvalidInput, NotFound
 from flowsuite.core.secrets import ServerSecret, new_token
-from flowsuite.tenancy.service import Caller
 
 INVITATION_LIFETIME = dt.timedelta(days=7)
 

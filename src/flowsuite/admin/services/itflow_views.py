@@ -14,13 +14,14 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import ColumnElement, Select, String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
+from flowsuite.core.audit import Caller
 from flowsuite.core.errors import NotFound
 from flowsuite.itflow import models
 from flowsuite.itflow.context import KeyContext
 from flowsuite.itflow.params import Params
 from flowsuite.itflow.services.ticket_replies import ticket_replies
 from flowsuite.itflow.services.tickets import tickets
-from flowsuite.tenancy.service import Caller
+from flowsuite.tenancy.service import record_audit
 
 PAGE_SIZE = 50
 # Counting stops here: past it a person reads "10,000+", and a search never scans all rows twice.
@@ -298,13 +299,31 @@ def _as_person(company_id: int, email: str, caller: Caller, sealed_data_key: str
 def create_ticket(session: Session, company_id: int, email: str, caller: Caller, fields: dict[str, str]) -> int:
     """A new ticket, numbered like the API's; `fields` as the API's (`client_id`, `ticket_subject`, ...)."""
     params = Params({}, {name: value for name, value in fields.items() if value != ""}, prefer_body=True)
-    return tickets.create(session, _as_person(company_id, email, caller), params)
+    ticket_id = tickets.create(session, _as_person(company_id, email, caller), params)
+    _audit(session, company_id, email, caller, tickets.entity, ticket_id)
+    return ticket_id
 
 
 def add_reply(session: Session, company_id: int, email: str, caller: Caller, fields: dict[str, str]) -> int:
     """A reply on a ticket (`ticket_id`, `ticket_reply`, `ticket_reply_type`, `ticket_status`, ...)."""
     params = Params({}, {name: value for name, value in fields.items() if value != ""}, prefer_body=True)
-    return ticket_replies.create(session, _as_person(company_id, email, caller), params)
+    reply_id = ticket_replies.create(session, _as_person(company_id, email, caller), params)
+    _audit(session, company_id, email, caller, ticket_replies.entity, reply_id)
+    return reply_id
+
+
+def _audit(session: Session, company_id: int, email: str, caller: Caller, entity: str, record_id: int) -> None:
+    """A person's ITFlow write, audited as the API's are (the face, the record) and naming the person."""
+    record_audit(
+        session,
+        face="itflow",
+        action="create",
+        caller=caller,
+        company_id=company_id,
+        entity_type=entity,
+        entity_id=record_id,
+        description=f"create {entity} {record_id} via console ({email})",
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from flowsuite.cflow.models import CflowCounter, CflowRecord, CflowRecordHistory
 from flowsuite.cflow.services.values import clean_values
 from flowsuite.cflow.services.workflows import Stage, Workflow, stage_of, workflow_named
 from flowsuite.core.db import utc_now
-from flowsuite.core.wiretext import Connectable, PreparedQuery, insert_statement, timestamp_param
+from flowsuite.core.wiretext import PreparedWrite, Writable, insert_statement, timestamp_param
 
 APPROVED, REJECTED, NEW = "Approved", "Rejected", "New"
 _REVIEW_FIELD = re.compile(r"R_(Status|Comments|Approved By|Approved Date)(\d+)")
@@ -49,8 +49,8 @@ def _take_number(dialect: str) -> ClauseElement:
     ).returning(table.c.last_record_number)
 
 
-_TAKE_NUMBER = PreparedQuery(_take_number)
-_INSERT_RECORD = PreparedQuery(
+_TAKE_NUMBER = PreparedWrite(_take_number)
+_INSERT_RECORD = PreparedWrite(
     lambda _dialect: insert_statement(
         CflowRecord.__table__,  # type: ignore[arg-type]
         (
@@ -66,13 +66,13 @@ _INSERT_RECORD = PreparedQuery(
         ),
     ).returning(CflowRecord.id)
 )
-_INSERT_HISTORY = PreparedQuery(
+_INSERT_HISTORY = PreparedWrite(
     lambda _dialect: insert_statement(
         CflowRecordHistory.__table__,  # type: ignore[arg-type]
         ("company_id", "record_id", "from_stage_id", "to_stage_id", "status", "user_id", "created_at"),
     )
 )
-_RECORD = PreparedQuery(
+_RECORD = PreparedWrite(
     lambda _dialect: select(
         CflowRecord.id, CflowRecord.stage_id, CflowRecord.outcome, CflowRecord.values, CflowRecord.reviews,
         CflowRecord.version,
@@ -84,7 +84,7 @@ _RECORD = PreparedQuery(
     )
     .with_for_update()
 )  # fmt: skip
-_SAVE_RECORD = PreparedQuery(
+_SAVE_RECORD = PreparedWrite(
     lambda _dialect: (
         update(CflowRecord)
         .where(CflowRecord.id == bindparam("record_id"), CflowRecord.version == bindparam("read_version"))
@@ -106,7 +106,7 @@ def _json(value: Any) -> str:
 
 
 def _history(
-    source: Connectable, ctx: CflowUserContext, record_id: int, moved: tuple[int | None, int], status: str
+    source: Writable, ctx: CflowUserContext, record_id: int, moved: tuple[int | None, int], status: str
 ) -> None:
     _INSERT_HISTORY.execute(
         source,
@@ -123,7 +123,7 @@ def _history(
 
 
 def submit_record(
-    source: Connectable, ctx: CflowUserContext, workflow_name: str, given: Mapping[str, Any]
+    source: Writable, ctx: CflowUserContext, workflow_name: str, given: Mapping[str, Any]
 ) -> RecordResult:
     """A new record of the workflow, checked against its fields, at the first review stage with status New."""
     workflow = workflow_named(source, ctx.company_id, workflow_name)
@@ -193,7 +193,7 @@ def _review_fields(
     return review, form
 
 
-def _load_record(source: Connectable, ctx: CflowUserContext, workflow: Workflow, number: int) -> tuple[Any, ...]:
+def _load_record(source: Writable, ctx: CflowUserContext, workflow: Workflow, number: int) -> tuple[Any, ...]:
     params = {"company_id": ctx.company_id, "workflow_id": workflow.id, "number": number}
     _, rows = _RECORD.execute(source, params)
     if not rows:
@@ -223,7 +223,7 @@ def _check_stage(workflow: Workflow, stage: Stage, number: int, current_id: int,
 
 
 def update_record(
-    source: Connectable,
+    source: Writable,
     ctx: CflowUserContext,
     workflow_name: str,
     group_id: str,

@@ -16,7 +16,7 @@ from flowsuite.cflow.definitions import END, WorkflowDefinition
 from flowsuite.cflow.errors import FieldProblem, InvalidFields, Problems
 from flowsuite.cflow.models import CflowRecord, CflowStage, CflowWorkflow
 from flowsuite.core.errors import Conflict
-from flowsuite.core.wiretext import Connectable, PreparedQuery
+from flowsuite.core.wiretext import PreparedQuery, Readable
 
 RECORD_ID_FIELD: dict[str, Any] = {
     "name": "RecordId",
@@ -165,7 +165,7 @@ _LOADED: dict[tuple[int, int], Workflow] = {}
 _CACHE_SIZE = 512
 
 
-def _load(source: Connectable, workflow_id: int, revision: int) -> Workflow:
+def _load(source: Readable, workflow_id: int, revision: int) -> Workflow:
     _, [(name, display_name, initiators, fields)] = _WORKFLOW.execute(source, {"workflow_id": workflow_id})
     _, rows = _STAGES.execute(source, {"workflow_id": workflow_id})
     stages = tuple(
@@ -177,7 +177,7 @@ def _load(source: Connectable, workflow_id: int, revision: int) -> Workflow:
     )
 
 
-def find_workflow(source: Connectable, company_id: int, name: str) -> Workflow | None:
+def find_workflow(source: Readable, company_id: int, name: str) -> Workflow | None:
     """The company's workflow called `name` as of now, or None. Loaded forms are cached per process by
     (id, revision), and the revision is read every time, so an import is seen by the next request."""
     _, rows = _REVISION.execute(source, {"company_id": company_id, "name": name})
@@ -192,7 +192,7 @@ def find_workflow(source: Connectable, company_id: int, name: str) -> Workflow |
     return workflow
 
 
-def workflow_named(source: Connectable, company_id: int, name: str) -> Workflow:
+def workflow_named(source: Readable, company_id: int, name: str) -> Workflow:
     """The company's workflow `name`; InvalidFields naming WorkflowName when there is none."""
     workflow = find_workflow(source, company_id, name) if name else None
     if workflow is None:
@@ -219,7 +219,7 @@ def stage_statuses(workflow: Workflow, group_id: str) -> tuple[Stage, tuple[str,
     return stage, stage.statuses
 
 
-def startable_workflows(source: Connectable, ctx: CflowUserContext) -> list[tuple[str, str]]:
+def startable_workflows(source: Readable, ctx: CflowUserContext) -> list[tuple[str, str]]:
     """(display name, name) of the workflows the user may start, in the order they were imported."""
     return [
         (display, name)
@@ -237,7 +237,7 @@ _STARTABLE = PreparedQuery(
 )
 
 
-def workflows_of(source: Connectable, company_id: int) -> list[tuple[str, str, tuple[str, ...]]]:
+def workflows_of(source: Readable, company_id: int) -> list[tuple[str, str, tuple[str, ...]]]:
     """(display name, name, initiators) of every workflow of the company, in the order they were imported."""
     _, rows = _STARTABLE.execute(source, {"company_id": company_id})
     return [(display, name, tuple(orjson.loads(initiators))) for display, name, initiators in rows]

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import Session
 
+from flowsuite.core.db import ReadSession
 from flowsuite.iflow import fields
 from flowsuite.iflow.calendar import working_days
 from flowsuite.iflow.context import IFlowContext
@@ -66,7 +67,7 @@ def _query(ctx: IFlowContext) -> Select[*tuple[Any, ...]]:
 
 
 def event_rows(
-    session: Session,
+    session: Session | ReadSession,
     ctx: IFlowContext,
     *,
     overlapping: tuple[dt.date, dt.date] | None = None,
@@ -130,7 +131,7 @@ class EventDays:
         return int((last - first).days) + 1
 
 
-def event_days(session: Session, ctx: IFlowContext, rows: Iterable[Row[Any]]) -> EventDays:
+def event_days(session: Session | ReadSession, ctx: IFlowContext, rows: Iterable[Row[Any]]) -> EventDays:
     """The counter for `rows`: the company free days their working-day events span, read in one query (and
     none when no event counts working days)."""
     spans = [(row.start_date, row.end_date) for row in rows if _counts_working_days(row)]
@@ -235,7 +236,7 @@ def read_filters(form: Form) -> Filters:
     return filters
 
 
-def get_activity_events(session: Session, ctx: IFlowContext, form: Form) -> BareReply:
+def get_activity_events(session: ReadSession, ctx: IFlowContext, form: Form) -> BareReply:
     """The company's events matching every filter given, oldest first per employee."""
     filters = read_filters(form)
     language = asked_language(form)

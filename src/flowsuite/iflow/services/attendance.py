@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from flowsuite.core.db import utc_now
-from flowsuite.core.wiretext import PreparedQuery, insert_statement, timestamp_param, wire_text
+from flowsuite.core.wiretext import PreparedQuery, PreparedWrite, insert_statement, timestamp_param, wire_text
 from flowsuite.iflow import fields
 from flowsuite.iflow.context import IFlowContext
 from flowsuite.iflow.errors import Checks, Reply
@@ -84,14 +84,14 @@ _OPEN_INTERVAL = PreparedQuery(
         _INTERVALS.c.check_out_at.is_(None),
     )
 )
-_CLOSE_INTERVAL = PreparedQuery(
+_CLOSE_INTERVAL = PreparedWrite(
     lambda _dialect: (
         update(LiveAttendanceInterval)
         .where(LiveAttendanceInterval.id == bindparam("interval_id"))
         .values(check_out_at=bindparam("check_out_at"))
     )
 )
-_OPEN_NEW_INTERVAL = PreparedQuery(
+_OPEN_NEW_INTERVAL = PreparedWrite(
     lambda _dialect: insert_statement(
         _INTERVALS,  # type: ignore[arg-type]
         ("company_id", "employee_id", "check_in_at", "source", "device_id"),
@@ -99,7 +99,7 @@ _OPEN_NEW_INTERVAL = PreparedQuery(
 )
 
 
-_NEW_CLOSED_INTERVAL = PreparedQuery(
+_NEW_CLOSED_INTERVAL = PreparedWrite(
     lambda _dialect: insert_statement(
         _INTERVALS,  # type: ignore[arg-type]
         ("company_id", "employee_id", "check_in_at", "check_out_at", "source", "device_id"),

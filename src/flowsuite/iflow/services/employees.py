@@ -7,6 +7,8 @@ import zoneinfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from flowsuite.core.db import ReadSession
+from flowsuite.core.errors import NotFound
 from flowsuite.iflow.context import IFlowContext
 from flowsuite.iflow.errors import Checks
 from flowsuite.iflow.fields import Form, integer, text
@@ -48,6 +50,14 @@ def employee_by_user_id_or_rfid(session: Session, ctx: IFlowContext, form: Form,
     return employee
 
 
-def company_zone(session: Session, ctx: IFlowContext) -> zoneinfo.ZoneInfo:
+def company_timezone(session: Session | ReadSession, company_id: int) -> str:
+    """The name of the company's time zone (NotFound if the company is gone)."""
+    company = session.get(Company, company_id)
+    if company is None:
+        raise NotFound(f"Company {company_id} does not exist.")
+    return company.timezone
+
+
+def company_zone(session: Session | ReadSession, ctx: IFlowContext) -> zoneinfo.ZoneInfo:
     """The company's time zone, in which days, plans and replies' local times are reckoned."""
-    return zone(session.get_one(Company, ctx.company_id).timezone)
+    return zone(company_timezone(session, ctx.company_id))

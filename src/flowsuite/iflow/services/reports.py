@@ -25,12 +25,14 @@ from typing import Any, TypeVar
 from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
+from flowsuite.core.db import ReadSession, execute_core
 from flowsuite.iflow import fields
 from flowsuite.iflow.calendar import MonthCalendar, free_days, month_calendar
 from flowsuite.iflow.context import IFlowContext
 from flowsuite.iflow.errors import Checks, Reply
 from flowsuite.iflow.fields import Form
 from flowsuite.iflow.models import Employee, Event, EventType, FreeDay, Team, WorkScheduleInterval
+from flowsuite.iflow.services.employees import company_timezone
 from flowsuite.iflow.totals import (
     COUNTING_STATUSES,
     DateRange,
@@ -44,7 +46,6 @@ from flowsuite.iflow.totals import (
     hours,
     monthly_totals,
 )
-from flowsuite.tenancy.models import Company
 from flowsuite.tenancy.service import zone
 
 _YEAR = re.compile(r"\d{4}")
@@ -164,11 +165,11 @@ def _raw(column: Any) -> Any:
     return type_coerce(column, String)
 
 
-# The reads below go through the session's connection as Core rows: on tens of thousands of rows the ORM's
-# result machinery would cost more than the report's own work.
+# The reads below select columns, never entities: on tens of thousands of rows the ORM's entity loading
+# would cost more than the report's own work.
 
 
-def _load_staff(session: Session, company_id: int, only: int | None) -> dict[int, _Staff]:
+def _load_staff(session: Session | ReadSession, company_id: int, only: int | None) -> dict[int, _Staff]:
     query = (
         select(
             Employee.id, Employee.full_name, Employee.cnp, Employee.mark_number, Team.name, Employee.daily_norm_hours
@@ -179,7 +180,7 @@ def _load_staff(session: Session, company_id: int, only: int | None) -> dict[int
     )
     if only is not None:
         query = query.where(Employee.id == only)
-    rows = session.connection().execute(query)
+    rows = execute_core(session, query)
     return {
         employee_id: _Staff(
             {"user_id": str(employee_id), "full_name": name, "cnp": cnp, "mark_number": mark, "team_name": team},
@@ -189,14 +190,19 @@ def _load_staff(session: Session, company_id: int, only: int | None) -> dict[int
     }
 
 
-def _load_free_days(session: Session, company_id: int, first: dt.date, last: dt.date) -> list[dt.date]:
+def _load_free_days(session: Session | ReadSession, company_id: int, first: dt.date, last: dt.date) -> list[dt.date]:
     return list(
         session.scalars(select(FreeDay.day).where(FreeDay.company_id == company_id, FreeDay.day.between(first, last)))
     )
 
 
 def _load_schedules(
-    session: Session, company_id: int, staff: dict[int, _Staff], first: dt.date, last: dt.date, only: int | None
+    session: Session | ReadSession,
+    company_id: int,
+    staff: dict[int, _Staff],
+    first: dt.date,
+    last: dt.date,
+    only: int | None,
 ) -> None:
     """Adds the planned intervals; the day before the month is read for a night shift that ends inside it."""
     plan = WorkScheduleInterval
@@ -211,7 +217,7 @@ def _load_schedules(
     query = select(plan.employee_id, _raw(plan.work_date), _raw(plan.start_time), _raw(plan.end_time)).where(
         plan.company_id == company_id, plan.work_date.between(first - _ONE_DAY, last)
     )
-    rows = session.connection().execute(query if only is None else query.where(plan.employee_id == only))
+    rows = execute_core(session, query if only is None else query.where(plan.employee_id == only))
     for employee_id, day, start, end in rows:
         member = staff.get(employee_id)
         if member is not None:
@@ -219,7 +225,12 @@ def _load_schedules(
 
 
 def _load_events(
-    session: Session, company_id: int, staff: dict[int, _Staff], first: dt.date, last: dt.date, only: int | None
+    session: Session | ReadSession,
+    company_id: int,
+    staff: dict[int, _Staff],
+    first: dt.date,
+    last: dt.date,
+    only: int | None,
 ) -> None:
     """Adds the counting events that touch the month: to the engine's inputs by effect, and to their days."""
     query = (
@@ -242,7 +253,7 @@ def _load_events(
         )
         .order_by(Event.start_date, Event.id)
     )
-    rows = session.connection().execute(query if only is None else query.where(Event.employee_id == only))
+    rows = execute_core(session, query if only is None else query.where(Event.employee_id == only))
     dates = _memoized(_as_date)
     for employee_id, start_date, end_date, start_time, end_time, status, code, effect in rows:
         member = staff.get(employee_id)
@@ -320,7 +331,7 @@ class MonthReport:
 
 
 def month_report(
-    session: Session,
+    session: Session | ReadSession,
     company_id: int,
     year: int,
     month: int,
@@ -347,7 +358,9 @@ def month_report(
     )
 
 
-def _report(session: Session, company_id: int, request: ReportRequest, time_zone: str) -> dict[str, object]:
+def _report(
+    session: Session | ReadSession, company_id: int, request: ReportRequest, time_zone: str
+) -> dict[str, object]:
     report = month_report(session, company_id, request.year, request.month, request.totals, time_zone)
     replies = _DayReplies(report.calendar)
     users = [
@@ -380,20 +393,20 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _respond(session: Session, ctx: IFlowContext, form: Form, *, defaults: bool) -> Reply:
-    time_zone = session.get_one(Company, ctx.company_id).timezone
+def _respond(session: ReadSession, ctx: IFlowContext, form: Form, *, defaults: bool) -> Reply:
+    time_zone = company_timezone(session, ctx.company_id)
     today = dt.datetime.now(zone(time_zone)).date() if defaults else None
     request = read_request(form, today)
     with _cyclic_gc_paused():
         return Reply(_report(session, ctx.company_id, request, time_zone))
 
 
-def get_work_schedule(session: Session, ctx: IFlowContext, form: Form) -> Reply:
+def get_work_schedule(session: ReadSession, ctx: IFlowContext, form: Form) -> Reply:
     """user/get_work_schedule: `year`, `month` and `totals` all required."""
     return _respond(session, ctx, form, defaults=False)
 
 
-def get_work_schedule_defaulted(session: Session, ctx: IFlowContext, form: Form) -> Reply:
+def get_work_schedule_defaulted(session: ReadSession, ctx: IFlowContext, form: Form) -> Reply:
     """users/get_work_schedule: `year` and `month` default to the current ones in the company's time zone,
     `totals` to DEFAULT_TOTALS."""
     return _respond(session, ctx, form, defaults=True)

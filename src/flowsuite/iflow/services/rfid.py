@@ -53,7 +53,7 @@ from sqlalchemy.orm import Session
 
 from flowsuite.core.db import utc_now
 from flowsuite.core.secrets import ServerSecret
-from flowsuite.core.wiretext import PreparedQuery, execute_in_turn, timestamp_param, wire_text
+from flowsuite.core.wiretext import PreparedQuery, PreparedWrite, execute_in_turn, timestamp_param, wire_text
 from flowsuite.iflow import fields
 from flowsuite.iflow.context import IFlowContext
 from flowsuite.iflow.errors import Checks, FieldError, Reply
@@ -193,7 +193,7 @@ def _badge_interval_query(dialect: str) -> Select[Any]:
     )
 
 
-_SCANNER = PreparedQuery(_scanner_query)
+_SCANNER = PreparedWrite(_scanner_query)
 _BADGE_INTERVAL = PreparedQuery(_badge_interval_query)
 
 
@@ -212,7 +212,7 @@ def authenticate_scan(session: Session, secret: ServerSecret, serial: str, form:
     """The scanning device's context, or None for no active device; carries the badge's read for the scan.
 
     A badge scan is the terminals' hot path: resolving the device in the same round trip as the badge
-    saves one per scan (measured with bench/). Tenant scoping holds: the employee is looked up in the
+    saves one per scan (bench/README.md). Tenant scoping holds: the employee is looked up in the
     device's company only.
 
     The open interval is read by a statement of its own, sent right after the one that locks the

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Row, or_, select
 from sqlalchemy.orm import Session
 
-from flowsuite.core.db import utc_now
+from flowsuite.core.db import ReadSession, utc_now
 from flowsuite.iflow import fields
 from flowsuite.iflow.calendar import is_working_day
 from flowsuite.iflow.context import IFlowContext
@@ -134,7 +134,7 @@ def next_work_day(after: dt.date, company_free_days: Iterable[dt.date]) -> dt.da
 # --- reading the day, one query per kind of row
 
 
-def _employees(session: Session, ctx: IFlowContext, day: dt.date) -> Sequence[EmployeeRow]:
+def _employees(session: Session | ReadSession, ctx: IFlowContext, day: dt.date) -> Sequence[EmployeeRow]:
     # An employee disabled from a date on is still listed before that date (ours: the vendor is silent).
     return session.execute(
         select(Employee.id, Employee.full_name, Employee.cnp, Employee.mark_number)
@@ -147,7 +147,9 @@ def _employees(session: Session, ctx: IFlowContext, day: dt.date) -> Sequence[Em
     ).all()
 
 
-def _plans(session: Session, ctx: IFlowContext, asked: Asked) -> Iterable[tuple[int, tuple[dt.datetime, dt.datetime]]]:
+def _plans(
+    session: Session | ReadSession, ctx: IFlowContext, asked: Asked
+) -> Iterable[tuple[int, tuple[dt.datetime, dt.datetime]]]:
     # Yesterday's plan is read too: a night shift planned from 22:00 runs into the asked day.
     rows = session.execute(
         select(
@@ -166,7 +168,9 @@ def _plans(session: Session, ctx: IFlowContext, asked: Asked) -> Iterable[tuple[
             yield employee_id, (begins, ends)
 
 
-def _live(session: Session, ctx: IFlowContext, asked: Asked, limit: dt.timedelta) -> Iterable[tuple[int, Worked]]:
+def _live(
+    session: Session | ReadSession, ctx: IFlowContext, asked: Asked, limit: dt.timedelta
+) -> Iterable[tuple[int, Worked]]:
     """Live intervals overlapping the asked day, an open one closed at check-in + limit once that has passed."""
     assert asked.now is not None
     rows = session.execute(
@@ -187,7 +191,7 @@ def _live(session: Session, ctx: IFlowContext, asked: Asked, limit: dt.timedelta
             yield employee_id, Worked(check_in, check_out)
 
 
-def _situations(session: Session, ctx: IFlowContext, asked: Asked, live: bool) -> dict[int, Situation]:
+def _situations(session: Session | ReadSession, ctx: IFlowContext, asked: Asked, live: bool) -> dict[int, Situation]:
     situations: defaultdict[int, Situation] = defaultdict(Situation)
     for row in event_rows(session, ctx, overlapping=(asked.day, asked.day), skip_rejected=True):
         situations[row.employee_id].events.append(row)
@@ -199,7 +203,7 @@ def _situations(session: Session, ctx: IFlowContext, asked: Asked, live: bool) -
     return situations
 
 
-def _reset_limit(session: Session, ctx: IFlowContext) -> dt.timedelta:
+def _reset_limit(session: Session | ReadSession, ctx: IFlowContext) -> dt.timedelta:
     settings = session.get(IFlowSettings, ctx.company_id)
     hours = settings.checkin_reset_limit_hours if settings is not None else DEFAULT_RESET_LIMIT_HOURS
     return dt.timedelta(hours=hours)
@@ -325,7 +329,7 @@ def _attendance_type(form: Form) -> str:
     return chosen or "live_attendance"
 
 
-def status_on(session: Session, ctx: IFlowContext, form: Form, asked: Asked) -> BareReply:
+def status_on(session: Session | ReadSession, ctx: IFlowContext, form: Form, asked: Asked) -> BareReply:
     """Every enabled employee's status on the asked day; live attendance only exists for today."""
     language = asked_language(form)
     live = _attendance_type(form) == "live_attendance" and asked.now is not None
@@ -340,7 +344,7 @@ def status_on(session: Session, ctx: IFlowContext, form: Form, asked: Asked) -> 
     )
 
 
-def _company_free_days(session: Session, ctx: IFlowContext, after: dt.date) -> list[dt.date]:
+def _company_free_days(session: Session | ReadSession, ctx: IFlowContext, after: dt.date) -> list[dt.date]:
     return list(
         session.scalars(
             select(FreeDay.day).where(
@@ -353,11 +357,11 @@ def _company_free_days(session: Session, ctx: IFlowContext, after: dt.date) -> l
 
 
 def _status_service(
-    pick: Callable[[Session, IFlowContext, dt.date], dt.date],
-) -> Callable[[Session, IFlowContext, Form], BareReply]:
+    pick: Callable[[Session | ReadSession, IFlowContext, dt.date], dt.date],
+) -> Callable[[Session | ReadSession, IFlowContext, Form], BareReply]:
     """A status endpoint for the day `pick` chooses from today (the company's today)."""
 
-    def service(session: Session, ctx: IFlowContext, form: Form) -> BareReply:
+    def service(session: Session | ReadSession, ctx: IFlowContext, form: Form) -> BareReply:
         now = utc_now()
         zone = company_zone(session, ctx)
         today = today_of(now, zone)

@@ -13,7 +13,7 @@ from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.ro import cnp as romanian_cnp
 
 from flowsuite.core.db import utc_now
-from flowsuite.core.wiretext import PreparedQuery, insert_statement, timestamp_param
+from flowsuite.core.wiretext import PreparedQuery, PreparedWrite, insert_statement, timestamp_param
 from flowsuite.iflow import fields
 from flowsuite.iflow.context import IFlowContext
 from flowsuite.iflow.errors import Checks, FieldError, Reply
@@ -149,12 +149,12 @@ _TEAM_ID = PreparedQuery(
         _TEAMS.c.company_id == bindparam("company_id"), _TEAMS.c.name == bindparam("name")
     )
 )
-_NEW_TEAM = PreparedQuery(
+_NEW_TEAM = PreparedWrite(
     lambda _dialect: insert_statement(_TEAMS, ("company_id", "name", "created_at")).returning(_TEAMS.c.id)
 )
 # A new employee: every sync field bound (absent ones NULL), the team, the company's norm, the stamps.
 _WRITTEN = ("full_name", "is_enabled", *TEXT_FIELDS, *DATE_FIELDS)
-_NEW_EMPLOYEE = PreparedQuery(
+_NEW_EMPLOYEE = PreparedWrite(
     lambda _dialect: insert_statement(
         _EMPLOYEES, ("company_id", "team_id", "daily_norm_hours", "created_at", "updated_at", *_WRITTEN)
     ).returning(_EMPLOYEES.c.id)
@@ -162,9 +162,9 @@ _NEW_EMPLOYEE = PreparedQuery(
 
 
 @functools.lru_cache(maxsize=256)
-def _employee_update(columns: tuple[str, ...]) -> PreparedQuery:
+def _employee_update(columns: tuple[str, ...]) -> PreparedWrite:
     """The UPDATE of these columns (and updated_at) of one employee; one per set of fields a client posts."""
-    return PreparedQuery(
+    return PreparedWrite(
         lambda _dialect: (
             update(_EMPLOYEES)
             .where(_EMPLOYEES.c.id == bindparam("employee_id"))

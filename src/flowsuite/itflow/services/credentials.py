@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from flowsuite.core.db import utc_now
 from flowsuite.core.errors import InvalidInput
 from flowsuite.core.secrets import UnsealError
-from flowsuite.core.wiretext import Connectable
+from flowsuite.core.wiretext import Readable
 from flowsuite.itflow import crypto, models
 from flowsuite.itflow.context import KeyContext
 from flowsuite.itflow.errors import Refused
@@ -78,7 +78,7 @@ class CredentialsResource(Resource):
         if "credential_password" in values:
             values["credential_password_changed_at"] = utc_now()
 
-    def finish_rows(self, session: Connectable, key: KeyContext, params: Params, rows: list[WireRow]) -> list[WireRow]:
+    def finish_rows(self, session: Readable, key: KeyContext, params: Params, rows: list[WireRow]) -> list[WireRow]:
         data_key = self.data_key(key, params)
         for row in rows:
             for column in SEALED_COLUMNS:

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from flowsuite.core.db import ReadSession
 from flowsuite.core.errors import InvalidInput, NotFound
 from flowsuite.itflow import models
 from flowsuite.itflow.context import KeyContext
@@ -43,6 +44,8 @@ ASSET_FIELDS = (
     ("os", "asset_os"),
 )
 PHONEBOOK_CLIENTS = 0
+# What the reading actions run on: a read-only session, or the write transaction of a request that also writes.
+Reads = Session | ReadSession
 PHONEBOOK_VENDORS = 1
 
 
@@ -171,13 +174,27 @@ def perform(session: Session, key: KeyContext, request: LegacyRequest) -> Legacy
         return answer
     if request.cid is not None:
         answer.caller = caller_id(session, key, request.cid)
+    _read_actions(session, key, request, answer)
+    if request.new_asset is not None:
+        answer.added_asset_id = add_asset(session, key, request.new_asset)
+    return answer
+
+
+def look_up(session: ReadSession, key: KeyContext, request: LegacyRequest) -> LegacyAnswer:
+    """Runs the actions of a request that changes nothing (`request.writes` is false)."""
+    answer = LegacyAnswer()
+    if request.phonebook:
+        answer.phonebook = phonebook(session, key)
+        return answer
+    _read_actions(session, key, request, answer)
+    return answer
+
+
+def _read_actions(session: Reads, key: KeyContext, request: LegacyRequest, answer: LegacyAnswer) -> None:
     if request.client_emails:
         answer.client_emails = client_emails(session, key)
     if request.balance_client_id is not None:
         answer.balance = account_balance(session, key, request.balance_client_id)
-    if request.new_asset is not None:
-        answer.added_asset_id = add_asset(session, key, request.new_asset)
-    return answer
 
 
 def _visible(key: KeyContext, client_column: InstrumentedAttribute[int]) -> ColumnElement[bool]:
@@ -207,7 +224,7 @@ _CALLER_SOURCES = (
 )
 
 
-def _match_phone(session: Session, key: KeyContext, source: _PhoneSource, digits: str) -> tuple[int, str] | None:
+def _match_phone(session: Reads, key: KeyContext, source: _PhoneSource, digits: str) -> tuple[int, str] | None:
     """The first (lowest id) row of `source` whose number has exactly these digits."""
     phone = source.column(source.phone_column)
     # "%5%5%5%0%1%" finds every stored number holding these digits in order, however it is formatted;
@@ -254,7 +271,7 @@ def caller_id(session: Session, key: KeyContext, digits: str) -> CallerName:
     return CallerName(name, digits)
 
 
-def _primary_contacts(session: Session, key: KeyContext) -> list[Any]:
+def _primary_contacts(session: Reads, key: KeyContext) -> list[Any]:
     """Each client's primary contact (the lowest id if a client has several), by client name."""
     client, contact = models.Client, models.Contact
     statement = (
@@ -285,7 +302,7 @@ def _primary_contacts(session: Session, key: KeyContext) -> list[Any]:
     return rows
 
 
-def phonebook(session: Session, key: KeyContext) -> list[PhonebookEntry]:
+def phonebook(session: Reads, key: KeyContext) -> list[PhonebookEntry]:
     """Clients' primary contacts (group 0), then vendors (group 1), each by name.
 
     A contact without a desk phone is listed with their mobile; one with neither is left out.
@@ -312,7 +329,7 @@ def phonebook(session: Session, key: KeyContext) -> list[PhonebookEntry]:
     return entries
 
 
-def client_emails(session: Session, key: KeyContext) -> list[EmailLine]:
+def client_emails(session: Reads, key: KeyContext) -> list[EmailLine]:
     """One line per client whose primary contact has an email address, by client name."""
     return [
         EmailLine(row.client_name, row.contact_name, row.contact_email)
@@ -321,7 +338,7 @@ def client_emails(session: Session, key: KeyContext) -> list[EmailLine]:
     ]
 
 
-def _client_in_scope(session: Session, key: KeyContext, client_id: int) -> bool:
+def _client_in_scope(session: Reads, key: KeyContext, client_id: int) -> bool:
     """Whether the client exists in the key's company and the key may see it."""
     if key.client_id is not None and client_id != key.client_id:
         return False
@@ -338,7 +355,7 @@ def _money(value: Any) -> Decimal:
     return Decimal(str(value or 0)).quantize(Decimal("0.01"))
 
 
-def account_balance(session: Session, key: KeyContext, client_id: int) -> Decimal:
+def account_balance(session: Reads, key: KeyContext, client_id: int) -> Decimal:
     """What the client owes: its invoices except drafts and cancelled ones, minus every payment made
     on any of its invoices (so a payment on a cancelled invoice still counts, as in the original)."""
     if not _client_in_scope(session, key, client_id):

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from flowsuite.core.db import utc_now
 from flowsuite.core.secrets import new_token
-from flowsuite.core.wiretext import PreparedQuery, insert_statement, timestamp_param, wire_text
+from flowsuite.core.wiretext import PreparedQuery, PreparedWrite, insert_statement, timestamp_param, wire_text
 from flowsuite.itflow import models
 from flowsuite.itflow.context import KeyContext
 from flowsuite.itflow.errors import OperationFailed
@@ -28,7 +28,7 @@ _CONTACTS: Table = models.Contact.__table__  # type: ignore[assignment]
 
 
 # tickets/create is a hot path: its statements are built and compiled once and run on the driver cursor.
-_TAKE_NUMBER = PreparedQuery(
+_TAKE_NUMBER = PreparedWrite(
     lambda _dialect: (
         update(_SETTINGS)
         .where(_SETTINGS.c.company_id == bindparam("company"))
@@ -100,7 +100,7 @@ TICKET_FIELDS = (
     Field("ticket_vendor_ticket_id", "ticket_vendor_ticket_number"),
     Field("ticket_billable", "ticket_billable", "flag"),
 )
-_INSERT_TICKET = PreparedQuery(
+_INSERT_TICKET = PreparedWrite(
     lambda _dialect: insert_statement(
         _TICKETS, ("company_id", "ticket_client_id", *_GENERATED, *(spec.column for spec in TICKET_FIELDS))
     ).returning(_TICKETS.c.ticket_id)
@@ -152,7 +152,6 @@ class TicketsResource(Resource):
         if ticket.ticket_first_response_at is None:
             ticket.ticket_first_response_at = ticket.ticket_resolved_at
         session.flush()
-        self.audit(session, key, "resolve", ticket.ticket_id)
         return 1
 
 
