@@ -1,7 +1,9 @@
 -- POST url-encoded user/sync requests: mostly updates of existing employees by CNP (a few fields changed),
 -- some creates of new CNPs, each with a team_name. The CNPs are built as bench/iflow_sync.py builds them
 -- (cnp(first, index, century_year)), with their check digit, so no reply carries a warning.
--- wrk args: [2] path, [3] api_key, [4] number of seeded employees, [5] percent of requests that create.
+-- wrk args: [2] path, [3] api_key, [4] number of seeded employees, [5] percent of requests that create,
+-- [6] optional: the index the created CNPs count up from (default 0; bench.compare gives each run its own
+-- range, so that a later run's creates are new CNPs too, not updates of an earlier run's).
 
 local path, api_key, employees, create_percent
 local created = 0
@@ -34,6 +36,7 @@ function setup_args(args)
   api_key = args[3]
   employees = tonumber(args[4])
   create_percent = tonumber(args[5])
+  created = tonumber(args[6] or "0")
   math.randomseed(20261129)
 end
 
