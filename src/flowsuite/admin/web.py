@@ -20,11 +20,14 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from flowsuite.admin.services.accounts import Console, current_console
-from flowsuite.core.http import caller_of
+from flowsuite.core.errors import DomainError
+from flowsuite.core.http import DATABASE_BUSY, RETRY_AFTER, caller_of, incident_message
+from flowsuite.core.pipeline import is_conflict, is_outage, new_incident
 from flowsuite.core.runtime import Runtime
 from flowsuite.tenancy.service import record_audit, zone
 
@@ -174,9 +177,44 @@ def local_time(value: dt.datetime | None, timezone: str) -> str:
 templates.env.filters["local_time"] = local_time
 
 
+# The console's error policy, the pipeline's (core.pipeline) in pages: a race that a unique key or PostgreSQL
+# refused, a database that cannot answer, a domain error no page handled, and anything unexpected.
+CONFLICT = "Someone else changed the same records at the same moment, so nothing was saved. Go back and try again."
+UNHANDLED_REFUSAL = "This could not be done"
+
+
+def problem(
+    request: Request, title: str, message: str, status: int, incident: str = "", headers: dict[str, str] | None = None
+) -> HTMLResponse:
+    """A page that says what went wrong (and the incident id of an unexpected error), with a way back."""
+    context = {"title": title, "console": None, "message": message, "incident": incident, "back": f"{PREFIX}/"}
+    response = page(request, "problem.html", context, status)
+    response.headers.update(headers or {})
+    return response
+
+
+def _database_error(request: Request, error: DBAPIError) -> HTMLResponse:
+    if is_conflict(error):
+        return problem(request, "Changed at the same time", CONFLICT, 409)
+    if is_outage(error):
+        return problem(request, "Database unavailable", DATABASE_BUSY, 503, headers=RETRY_AFTER)
+    incident = new_incident(request.url.path)
+    return problem(request, "Something went wrong", incident_message(incident), 500, incident)
+
+
 def install(app: FastAPI) -> None:
-    """Serves the console's static files and turns its two refusals into pages."""
+    """Serves the console's static files and turns its refusals and failures into pages."""
     app.mount(f"{PREFIX}/static", StaticFiles(directory=_HERE / "static"), name="admin-static")
+
+    async def database_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, DBAPIError)
+        return _database_error(request, error)
+
+    async def unhandled_refusal(request: Request, error: Exception) -> Response:
+        return problem(request, UNHANDLED_REFUSAL, str(error), 400)
+
+    app.add_exception_handler(DBAPIError, database_error)
+    app.add_exception_handler(DomainError, unhandled_refusal)
 
     async def to_sign_in(request: Request, error: Exception) -> Response:
         assert isinstance(error, SignInRequired)
