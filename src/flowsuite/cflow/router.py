@@ -26,6 +26,7 @@ from flowsuite.cflow.errors import (
 )
 from flowsuite.cflow.keys import authenticate, company_name
 from flowsuite.cflow.services import records, workflows
+from flowsuite.cflow.services.workflows import Stage
 from flowsuite.core.audit import Actor, AuditEntry, Caller
 from flowsuite.core.db import ReadConnection, WriteConnection
 from flowsuite.core.errors import AccessDenied, Conflict, DomainError, InvalidInput, NotFound
@@ -42,7 +43,7 @@ from flowsuite.core.pipeline import (
     Rejected,
 )
 from flowsuite.core.secrets import ServerSecret
-from flowsuite.core.wiretext import Readable, Writable
+from flowsuite.core.wiretext import Readable
 
 PREFIX = "/integromat/api"
 TAG = "Cflow integration API"
@@ -74,73 +75,43 @@ class CflowRequest:
     body: Mapping[str, Any]
 
 
+# ---- commands: what each endpoint asks, in the engine's terms -------------------------------------------
+
+
 @dataclass(frozen=True, slots=True)
-class Call:
-    """One request as the services need it: the caller, its query parameters (lower-cased names), its body."""
-
-    ctx: CflowUserContext
-    params: Mapping[str, str]
-    body: Mapping[str, Any]
-
-    def param(self, name: str) -> str:
-        """A parameter from the query, else from the body's `main` object; InvalidFields if the two differ."""
-        in_query = self.params.get(name.lower(), "").strip()
-        main = self.body.get("main")
-        in_body = main.get(name) if isinstance(main, Mapping) else None
-        in_body = "" if in_body is None else str(in_body).strip()
-        if in_query and in_body and in_query != in_body:
-            raise InvalidFields([FieldProblem(name, f"{name} differs between the query ({in_query!r}) and main.")])
-        return in_query or in_body
+class WorkflowRef:
+    workflow_name: str
 
 
-Reply = bytes | object
+@dataclass(frozen=True, slots=True)
+class StageRef:
+    workflow_name: str
+    group_id: str
 
 
-# ---- the nine endpoints -------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class NewRecord:
+    workflow_name: str
+    values: Mapping[str, Any]
 
 
-def get_connection(source: Readable, call: Call) -> Reply:
-    return {
-        "Status": "Connected",
-        "UserName": call.ctx.username,
-        "CompanyName": company_name(source, call.ctx.company_id),
-    }
+@dataclass(frozen=True, slots=True)
+class RecordUpdate:
+    workflow_name: str
+    group_id: str
+    record_id: str
+    values: Mapping[str, Any]
 
 
-def get_workflows(source: Readable, call: Call) -> Reply:
-    startable = workflows.startable_workflows(source, call.ctx)
-    return {"Workflows": [{"WorkflowDisplayName": display, "WorkflowName": name} for display, name in startable]}
-
-
-def _workflow(source: Readable, call: Call) -> workflows.Workflow:
-    return workflows.workflow_named(source, call.ctx.company_id, call.param("WorkflowName"))
-
-
-def get_process(source: Readable, call: Call) -> Reply:
-    return _workflow(source, call).process_json
-
-
-def get_status(source: Readable, call: Call) -> Reply:
-    stage, statuses = workflows.stage_statuses(_workflow(source, call), call.param("group_id"))
-    return {"Status": [{"Group_ID": str(stage.id), "Field_Status": status} for status in statuses]}
-
-
-def _stage_checked(source: Readable, call: Call) -> workflows.Workflow:
-    workflow = _workflow(source, call)
-    workflows.stage_statuses(workflow, call.param("group_id"))
-    return workflow
-
-
-def get_process_fields_for_map(source: Readable, call: Call) -> Reply:
-    return _stage_checked(source, call).process_fields_for_map_json
-
-
-def get_fieldsets(source: Readable, call: Call) -> Reply:
-    return _workflow(source, call).fieldsets_json
-
-
-def get_process_fieldsets(source: Readable, call: Call) -> Reply:
-    return _stage_checked(source, call).process_fieldsets_json
+def param(request: CflowRequest, name: str) -> str:
+    """A parameter from the query, else from the body's `main` object; InvalidFields if the two differ."""
+    in_query = request.params.get(name.lower(), "").strip()
+    main = request.body.get("main")
+    in_body = main.get(name) if isinstance(main, Mapping) else None
+    in_body = "" if in_body is None else str(in_body).strip()
+    if in_query and in_body and in_query != in_body:
+        raise InvalidFields([FieldProblem(name, f"{name} differs between the query ({in_query!r}) and main.")])
+    return in_query or in_body
 
 
 def _object(body: Mapping[str, Any], key: str) -> Mapping[str, Any]:
@@ -150,15 +121,74 @@ def _object(body: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     return value
 
 
-def submit_record(source: Writable, call: Call) -> Reply:
-    return records.submit_record(source, call.ctx, call.param("WorkflowName"), _object(call.body, "dynamicobj"))
+def _nothing(request: CflowRequest, ctx: CflowUserContext) -> None:
+    return None
 
 
-def update_record(source: Writable, call: Call) -> Reply:
-    values = _object(call.body, "Values")
-    return records.update_record(
-        source, call.ctx, call.param("WorkflowName"), call.param("group_id"), call.param("RecordId"), values
-    )
+def _workflow_ref(request: CflowRequest, ctx: CflowUserContext) -> WorkflowRef:
+    return WorkflowRef(param(request, "WorkflowName"))
+
+
+def _stage_ref(request: CflowRequest, ctx: CflowUserContext) -> StageRef:
+    return StageRef(param(request, "WorkflowName"), param(request, "group_id"))
+
+
+def _new_record(request: CflowRequest, ctx: CflowUserContext) -> NewRecord:
+    return NewRecord(param(request, "WorkflowName"), _object(request.body, "dynamicobj"))
+
+
+def _record_update(request: CflowRequest, ctx: CflowUserContext) -> RecordUpdate:
+    values = _object(request.body, "Values")
+    workflow_name, group_id, record_id = (param(request, name) for name in ("WorkflowName", "group_id", "RecordId"))
+    return RecordUpdate(workflow_name, group_id, record_id, values)
+
+
+# ---- the nine endpoints: the engine's calls, and their replies ------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Connected:
+    username: str
+    company_name: str
+
+
+def _connection(source: ReadConnection, ctx: CflowUserContext, _: None) -> Connected:
+    return Connected(ctx.username, company_name(source, ctx.company_id))
+
+
+def _startable(source: ReadConnection, ctx: CflowUserContext, _: None) -> list[tuple[str, str]]:
+    return workflows.startable_workflows(source, ctx)
+
+
+# A workflow, one of its stages, and that stage's status tags.
+StageFound = tuple[workflows.Workflow, Stage, tuple[str, ...]]
+
+
+def _workflow(source: ReadConnection, ctx: CflowUserContext, ref: WorkflowRef) -> workflows.Workflow:
+    return workflows.workflow_named(source, ctx.company_id, ref.workflow_name)
+
+
+def _stage(source: ReadConnection, ctx: CflowUserContext, ref: StageRef) -> StageFound:
+    workflow = workflows.workflow_named(source, ctx.company_id, ref.workflow_name)
+    stage, statuses = workflows.stage_statuses(workflow, ref.group_id)
+    return workflow, stage, statuses
+
+
+def _submit(source: WriteConnection, ctx: CflowUserContext, new: NewRecord) -> records.RecordResult:
+    return records.submit_record(source, ctx, new.workflow_name, new.values)
+
+
+def _update(source: WriteConnection, ctx: CflowUserContext, update: RecordUpdate) -> records.RecordResult:
+    return records.update_record(source, ctx, update.workflow_name, update.group_id, update.record_id, update.values)
+
+
+def _prerendered(body: bytes) -> Response:
+    """A reply the workflow keeps already encoded (it changes only when the definition is imported again)."""
+    return Response(body, media_type="application/json")
+
+
+def _record_reply(_request: CflowRequest, result: records.RecordResult) -> Response:
+    return json_response({"Record_Id": str(result.number)})
 
 
 def error_reply(error: DomainError, status: int) -> Response:
@@ -262,52 +292,44 @@ FACE = CflowFace()
 # ---- the endpoint table -------------------------------------------------------------------------------
 
 
-def _call(request: CflowRequest, ctx: CflowUserContext) -> Call:
-    return Call(ctx, request.params, request.body)
-
-
-def render(request: CflowRequest, result: Reply) -> Response:
-    if isinstance(result, bytes):
-        return Response(result, media_type="application/json")
-    if isinstance(result, records.RecordResult):
-        return json_response({"Record_Id": str(result.number)})
-    return json_response(result)
-
-
-def _audit(action: str) -> Callable[[CflowUserContext, Call, Reply], AuditEntry]:
-    def entry(ctx: CflowUserContext, call: Call, result: Reply) -> AuditEntry:
-        record = result if isinstance(result, records.RecordResult) else None
+def _audit(action: str) -> Callable[[CflowUserContext, Any, records.RecordResult], AuditEntry]:
+    def entry(ctx: CflowUserContext, _command: Any, record: records.RecordResult) -> AuditEntry:
         return AuditEntry(
             action=action,
-            description=f"{ctx.username}: record {record.number}" if record else ctx.username,
+            description=f"{ctx.username}: record {record.number}",
             entity_type="cflow_record",
-            entity_id=record.record_id if record else None,
+            entity_id=record.record_id,
         )
 
     return entry
 
 
+CflowEndpoint = Endpoint[CflowRequest, CflowUserContext, Any, Any, Any]
 Conn = TypeVar("Conn", ReadConnection, WriteConnection)
-CflowEndpoint = Endpoint[CflowRequest, CflowUserContext, Any, Call, Reply]
+Cmd = TypeVar("Cmd")
+Res = TypeVar("Res")
 
 
 def _endpoint(
     path: str,
-    method: str,
-    serve: Callable[[Conn, Call], Reply],
-    access: Access[Conn],
     summary: str,
+    access: Access[Conn],
+    parse: Callable[[CflowRequest, CflowUserContext], Cmd],
+    run: Callable[[Conn, CflowUserContext, Cmd], Res],
+    render: Callable[[CflowRequest, Res], Response],
     parameters: tuple[str, ...] = (),
-) -> Endpoint[CflowRequest, CflowUserContext, Conn, Call, Reply]:
+    audit: Callable[[CflowUserContext, Cmd, Res], AuditEntry] | None = None,
+) -> Endpoint[CflowRequest, CflowUserContext, Conn, Cmd, Res]:
     name = path.rsplit("/", 1)[1]
+    method = "POST" if access.writes else "GET"
     return Endpoint(
         EndpointInfo(f"{PREFIX}/{path}", (method,), f"cflow_{name.lower()}", ("apikey",), access.writes),
         summary,
         access,
-        parse=_call,
-        run=lambda connection, _ctx, call: serve(connection, call),
+        parse=parse,
+        run=run,
         render=render,
-        audit=_audit(name) if access.writes else None,
+        audit=audit,
         openapi=_openapi(parameters, access.writes),
     )
 
@@ -324,36 +346,95 @@ def _openapi(parameters: tuple[str, ...], writes: bool) -> OpenApi:
     return OpenApi(tags=(TAG,), parameters=(*headers, *query), request_body=body)
 
 
+def _connected(_request: CflowRequest, connected: Connected) -> Response:
+    return json_response({"Status": "Connected", "UserName": connected.username, "CompanyName": connected.company_name})
+
+
+def _workflow_list(_request: CflowRequest, startable: list[tuple[str, str]]) -> Response:
+    listed = [{"WorkflowDisplayName": display, "WorkflowName": name} for display, name in startable]
+    return json_response({"Workflows": listed})
+
+
+def _statuses(_request: CflowRequest, found: StageFound) -> Response:
+    _, stage, statuses = found
+    return json_response({"Status": [{"Group_ID": str(stage.id), "Field_Status": status} for status in statuses]})
+
+
 _NAME, _STAGE = ("username", "WorkflowName"), ("username", "WorkflowName", "group_id")
-ENDPOINTS: tuple[Endpoint[CflowRequest, CflowUserContext, Any, Call, Reply], ...] = (
-    _endpoint("connection/GetConnection", "GET", get_connection, READ, "Check the credentials"),
-    _endpoint("cflow/getworkflows", "GET", get_workflows, READ, "Workflows the user may start", ("username",)),
-    _endpoint("cflow/getprocess", "GET", get_process, READ, "A workflow's stages, END last", _NAME),
-    _endpoint("cflow/getstatus", "GET", get_status, READ, "A stage's status tags", ("group_id", "WorkflowName")),
-    _endpoint("cflow/submitrecord", "POST", submit_record, WRITE, "Submit a record", _NAME),
+ENDPOINTS: tuple[CflowEndpoint, ...] = (
+    _endpoint("connection/GetConnection", "Check the credentials", READ, _nothing, _connection, _connected),
+    _endpoint(
+        "cflow/getworkflows",
+        "Workflows the user may start",
+        READ,
+        _nothing,
+        _startable,
+        _workflow_list,
+        ("username",),
+    ),
+    _endpoint(
+        "cflow/getprocess",
+        "A workflow's stages, END last",
+        READ,
+        _workflow_ref,
+        _workflow,
+        lambda _request, workflow: _prerendered(workflow.process_json),
+        _NAME,
+    ),
+    _endpoint(
+        "cflow/getstatus",
+        "A stage's status tags",
+        READ,
+        _stage_ref,
+        _stage,
+        _statuses,
+        ("group_id", "WorkflowName"),
+    ),
+    _endpoint(
+        "cflow/submitrecord",
+        "Submit a record",
+        WRITE,
+        _new_record,
+        _submit,
+        _record_reply,
+        _NAME,
+        _audit("submitrecord"),
+    ),
     _endpoint(
         "cflow/updaterecord",
-        "POST",
-        update_record,
-        WRITE,
         "Update a record at its current stage (R_Status{n} = Approved moves it on)",
+        WRITE,
+        _record_update,
+        _update,
+        _record_reply,
         (*_STAGE, "RecordId"),
+        _audit("updaterecord"),
     ),
     _endpoint(
         "cflow/getworkflowprocessfieldsformap",
-        "GET",
-        get_process_fields_for_map,
-        READ,
         "The fields an update maps, with RecordId",
+        READ,
+        _stage_ref,
+        _stage,
+        lambda _request, found: _prerendered(found[0].process_fields_for_map_json),
         _STAGE,
     ),
-    _endpoint("cflow/getworkflowfieldsets", "GET", get_fieldsets, READ, "The form's fields", _NAME),
+    _endpoint(
+        "cflow/getworkflowfieldsets",
+        "The form's fields",
+        READ,
+        _workflow_ref,
+        _workflow,
+        lambda _request, workflow: _prerendered(workflow.fieldsets_json),
+        _NAME,
+    ),
     _endpoint(
         "cflow/getworkflowprocessfieldsets",
-        "GET",
-        get_process_fieldsets,
-        READ,
         "The stage's fields, without RecordId",
+        READ,
+        _stage_ref,
+        _stage,
+        lambda _request, found: _prerendered(found[0].process_fieldsets_json),
         _STAGE,
     ),
 )
