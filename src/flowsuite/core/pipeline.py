@@ -28,7 +28,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from fastapi import APIRouter
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from flowsuite.core.audit import Actor, AuditEntry, Caller
@@ -284,7 +284,10 @@ def _attempts(
                 return refusal
             return face.incident(request, new_incident(endpoint.path))
         _note_use(runtime, face.actor(context))
-        return endpoint.render(request, result)
+        try:
+            return endpoint.render(request, result)
+        except Exception:
+            return face.incident(request, new_incident(endpoint.path))
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -320,11 +323,16 @@ def handler(face: Face[Req, Ctx], endpoint: Endpoint[Req, Ctx, Conn, Cmd, Res]) 
             body = await read_body(http, runtime.settings.max_body_bytes)
         except BodyTooLarge:
             return face.too_large(runtime.settings.max_body_bytes)
+        except ClientDisconnect:
+            # The client hung up before its body arrived: nobody is left to answer, and nothing was done.
+            return Response(status_code=400)
         try:
             request = await face.read(http, body, info)
             presented = face.present(request, info)
         except Answered as answered:
             return answered.response
+        except Exception:
+            return face.incident(None, new_incident(info.path))
         caller = caller_of(http)
         chosen = endpoint if endpoint.route is None else endpoint.route(request)
         return await runtime.run(_attempts, runtime, face, chosen, request, presented, caller, kind=chosen.access.kind)
