@@ -7,6 +7,7 @@ A server of its own on a PostgreSQL database of its own: its connections are kil
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -97,3 +98,42 @@ def test_an_unreachable_database_is_a_503_everywhere(lonely: tuple[LiveServer, s
     assert replies["iflow"].json() == {"error": DATABASE_BUSY}
     assert replies["api.php"].text == DATABASE_BUSY
     assert "Database unavailable" in replies["console"].text
+
+
+def _kill_backends(database: str) -> None:
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            (database,),
+        )
+
+
+def test_connections_the_database_dropped_are_replaced_at_once(lonely: tuple[LiveServer, str]) -> None:
+    """After a restart or an idle-connection kill, reads are answered at once (asked again on a fresh
+    connection) and a write within a second; nothing waits for flowsuite to be restarted."""
+    server, database_url = lonely
+    database = database_url.rsplit("/", 1)[1]
+    with server.db.transaction(write=True) as session:
+        company = create_company(session, f"Company {uuid.uuid4().hex[:10]}")
+        ensure_company_setup(session, server.secret, company.id)
+        api_key = create_key(session, server.secret, company_id=company.id, name="all").api_key
+    server.db.dispose()
+    read = {"api_key": api_key}
+    with httpx.Client(base_url=server.base_url, timeout=30) as http:
+        for _ in range(3):  # connections in both pools
+            assert http.get("/api/v1/clients/read.php", params=read).status_code == 200
+            assert http.get(API_PHP, params={**read, "client_emails": "1"}).status_code == 200
+            assert http.post("/api/v1/clients/create.php", json={**read, "client_name": "A"}).status_code == 200
+        for _ in range(2):
+            _kill_backends(database)
+            assert http.get("/api/v1/clients/read.php", params=read).status_code == 200
+            assert http.get(API_PHP, params={**read, "client_emails": "1"}).status_code == 200
+            assert http.get("/readyz").json() == {"status": "ok", "database": "up"}
+            statuses = []
+            deadline = time.monotonic() + 1
+            while time.monotonic() < deadline:
+                reply = http.post("/api/v1/clients/create.php", json={**read, "client_name": "B"})
+                statuses.append(reply.status_code)
+                if reply.status_code == 200:
+                    break
+            assert statuses[-1] == 200 and statuses.count(503) <= 1, statuses

@@ -172,6 +172,31 @@ def _pipeline_committing(session: Session) -> Iterator[None]:
         raise DBAPIError.instance("COMMIT", None, error, driver_error) from error
 
 
+def _forget_if_disconnected(engine: Engine, pooled: Any, error: DBAPIError) -> bool:
+    """After a lost connection (a server restart, a failover, an idle-connection kill), drops it and every other
+    connection the pool holds, which are most likely dead too, so the next request connects afresh. The ORM
+    does the same for its own connections; the bare ones (core.wiretext) are handled here. True if it was one.
+    """
+    driver_error = engine.dialect.loaded_dbapi.Error
+    orig = error.orig
+    lost = isinstance(orig, driver_error) and engine.dialect.is_disconnect(orig, pooled.dbapi_connection, None)
+    if not (error.connection_invalidated or lost):
+        return False
+    error.connection_invalidated = True
+    pooled.invalidate(error.orig)
+    engine.dispose()
+    return True
+
+
+def _checkout(engine: Engine) -> Any:
+    """A pooled driver connection; a failure to connect is raised as SQLAlchemy raises it (OperationalError...)."""
+    driver_error = engine.dialect.loaded_dbapi.Error
+    try:
+        return engine.raw_connection()
+    except driver_error as error:
+        raise DBAPIError.instance("connect", None, error, driver_error) from error
+
+
 class Database:
     """The engine of one database URL and the transactions taken on it."""
 
@@ -242,9 +267,12 @@ class Database:
     @contextmanager
     def reading(self) -> Iterator[ReadConnection]:
         """A connection for reads only; whatever it started is rolled back when it returns to the pool."""
-        pooled = self._read_engine.raw_connection()
+        pooled = _checkout(self._read_engine)
         try:
             yield ReadConnection(self._read_engine.dialect, pooled)
+        except DBAPIError as error:
+            _forget_if_disconnected(self._read_engine, pooled, error)
+            raise
         finally:
             pooled.close()
 
@@ -256,7 +284,7 @@ class Database:
         Cheaper than an ORM session around the same statements (bench/README.md). Like
         `transaction(write=True)`, SQLite's write lock is taken at BEGIN.
         """
-        pooled = self.engine.raw_connection()
+        pooled = _checkout(self.engine)
         try:
             if self.dialect_name == "sqlite":
                 cursor = pooled.cursor()
@@ -265,6 +293,10 @@ class Database:
             # psycopg (not in autocommit mode) begins a transaction at the first statement by itself.
             yield WriteConnection(self.engine.dialect, pooled)
             pooled.commit()
+        except DBAPIError as error:
+            if not _forget_if_disconnected(self.engine, pooled, error):
+                pooled.rollback()
+            raise
         except BaseException:
             pooled.rollback()
             raise
@@ -272,9 +304,10 @@ class Database:
             pooled.close()
 
     def ping(self) -> None:
-        """Raises if the database cannot answer a trivial query."""
-        with self.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+        """Raises if the database cannot answer a trivial query on either pool (writes' and reads')."""
+        for engine in {self.engine, self._read_engine}:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
 
     def dispose(self) -> None:
         self.engine.dispose()

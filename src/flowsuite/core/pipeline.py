@@ -274,6 +274,10 @@ def _attempts(
                     continue
                 log.warning("%s: still refused after %d attempts: %s", endpoint.path, attempt + 1, error.orig)
                 return face.conflict(request, endpoint.info)
+            if error.connection_invalidated and not endpoint.access.writes and attempt < endpoint.retries:
+                # A read on a connection the database had dropped: the pool now connects afresh, and a read
+                # can always be asked again. (A write's COMMIT may have landed before the line went down.)
+                continue
             if is_outage(error):
                 log.warning("database unavailable on %s: %s", endpoint.path, error.orig)
                 return face.busy(request)
