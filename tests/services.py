@@ -25,7 +25,7 @@ from flowsuite.core.db import Database
 from flowsuite.core.migrate import upgrade
 from flowsuite.core.secrets import ServerSecret
 from flowsuite.iflow.context import IFlowContext
-from flowsuite.iflow.errors import Reply
+from flowsuite.iflow.errors import ValidationFailed
 from flowsuite.iflow.services.sync import sync_user
 from flowsuite.itflow import keys as itflow_keys
 from flowsuite.itflow import models as itflow_models
@@ -128,16 +128,41 @@ def iflow_context(company_id: int) -> IFlowContext:
     return IFlowContext(company_id, None, "import")
 
 
-def sync(session: Session, company_id: int, **form: str) -> Reply:
-    """user/sync's service on `form` (the one place these tests call it, so a change of its signature to a
-    typed command is made here)."""
-    return sync_user(session, iflow_context(company_id), form)
+@dataclass(frozen=True)
+class Synced:
+    """What user/sync did, in terms that do not depend on the service's reply shape."""
+
+    created: bool
+    employee_id: int
+    # The employee's fields as the service reports them (text, or None).
+    values: dict[str, object]
+    warnings: list[tuple[str, str]]
 
 
-def iflow_employee(session: Session, company_id: int, full_name: str = "Ion Popescu", **form: str) -> int:
-    """A new employee made by user/sync, by a fresh id card unless `form` names one; returns its id."""
-    id_card = form.pop("id_card", f"RX{uuid.uuid4().hex[:8]}")
-    reply = sync(session, company_id, update_by="id_card", update_by_value=id_card, full_name=full_name, **form)
-    user = reply.body["new_user"]
+def sync(session: Session, company_id: int, find_by: str, value: str, **changes: str) -> Synced:
+    """user/sync's service: find the company's employee whose `find_by` ("cnp" or "id_card") is `value` and apply
+    `changes` (text fields, `full_name`, `team_name`), or create them. The one place the tests call it, so a
+    change of its signature (a typed command) is made here; raises its ValidationFailed."""
+    form = {"update_by": find_by, "update_by_value": value, **changes}
+    body = sync_user(session, iflow_context(company_id), form)
+    created = "new_user" in body.body
+    user = body.body["new_user" if created else "updated_user"]
     assert isinstance(user, dict)
-    return int(user["user_id"])
+    values = {name: text for name, text in user.items() if name != "user_id"}
+    warnings = [(warning.field_name, warning.check_name) for warning in body.warnings]
+    return Synced(created, int(user["user_id"]), values, warnings)
+
+
+def sync_refusal(session: Session, company_id: int, find_by: str, value: str, **changes: str) -> list[tuple[str, str]]:
+    """The (field, check) pairs user/sync refuses these changes with; fails the test if it accepts them."""
+    with pytest.raises(ValidationFailed) as refused:
+        sync(session, company_id, find_by, value, **changes)
+    return [(error.field_name, error.check_name) for error in refused.value.errors]
+
+
+def iflow_employee(session: Session, company_id: int, full_name: str = "Ion Popescu", **changes: str) -> int:
+    """A new employee made by user/sync, by a fresh id card unless `changes` names one; returns its id."""
+    id_card = changes.pop("id_card", f"RX{uuid.uuid4().hex[:8]}")
+    synced = sync(session, company_id, "id_card", id_card, full_name=full_name, **changes)
+    assert synced.created
+    return synced.employee_id
