@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,24 +64,31 @@ def migrated(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
             pass
 
 
-@pytest.fixture
-def session(migrated: MigratedDatabase) -> Iterator[Session]:
-    """A session inside a transaction that is rolled back after the test (warehouse's pattern).
+@contextmanager
+def rolled_back_session(db: Database) -> Iterator[Session]:
+    """A session inside a transaction that is rolled back when the block ends (warehouse's pattern).
 
     The session joins the connection's transaction with a SAVEPOINT of its own, so even a service or a
     test that commits or rolls back the session leaves the outer transaction, and its rollback, in place.
     """
-    connection = migrated.db.engine.connect()
+    connection = db.engine.connect()
     outer = connection.begin()
-    test_session = Session(
+    session = Session(
         bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False, autoflush=False
     )
     try:
-        yield test_session
+        yield session
     finally:
-        test_session.close()
+        session.close()
         outer.rollback()
         connection.close()
+
+
+@pytest.fixture
+def session(migrated: MigratedDatabase) -> Iterator[Session]:
+    """A session whose work, committed or not, is rolled back after the test."""
+    with rolled_back_session(migrated.db) as test_session:
+        yield test_session
 
 
 # ---- factories ------------------------------------------------------------------------------------------
