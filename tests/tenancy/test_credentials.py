@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from flowsuite.core.errors import Conflict, InvalidInput, NotFound
+from flowsuite.itflow.models import ITFlowApiKey
 from flowsuite.tenancy.models import ApiCredential
 from flowsuite.tenancy.service import (
     CredentialLookup,
@@ -80,6 +81,23 @@ def test_a_secret_resolves_to_its_credential_of_its_own_face_only(session: Sessi
     assert CredentialLookup(OTHER_FACE).resolve(session, migrated.secret, secret) is None
     assert LOOKUP.resolve(session, migrated.secret, secret[:-1]) is None
     assert LOOKUP.resolve(session, migrated.secret, credential.secret_hash) is None
+
+
+def test_a_lookup_with_the_faces_extension_returns_its_columns_and_needs_its_row(
+    session: Session, migrated: MigratedDatabase
+) -> None:
+    # ITFlow's keys carry a client scope and a sealed data key in an extension table of their own.
+    lookup = CredentialLookup(FACE, ITFlowApiKey.__table__, ("client_id", "sealed_data_key"))  # type: ignore[arg-type]
+    company_id = new_company(session).id
+    scoped, scoped_secret = issue(session, migrated, company_id, name="scoped")
+    _, bare_secret = issue(session, migrated, company_id, name="no extension row")
+    session.add(ITFlowApiKey(credential_id=scoped.id, company_id=company_id, client_id=12, sealed_data_key="sealed"))
+    session.flush()
+
+    resolved = lookup.resolve(session, migrated.secret, scoped_secret)
+
+    assert resolved is not None and resolved.extra == (12, "sealed")
+    assert lookup.resolve(session, migrated.secret, bare_secret) is None
 
 
 def test_a_revoked_credential_no_longer_resolves_and_revoking_again_is_harmless(

@@ -30,6 +30,7 @@ WORKFLOW = "PurchaseRequest"
 REQUESTER, MANAGER, FINANCE, OUTSIDER = "ana@example.com", "manager@example.com", "fin@example.com", "ion@example.com"
 DEFINITION: dict[str, Any] = {
     "name": WORKFLOW,
+    "initiators": [REQUESTER, "role:finance"],
     "fields": [{"name": "Item", "type": "text", "required": True}, {"name": "Amount", "type": "number"}],
     "stages": [
         {"name": "Manager Review", "reviewers": [MANAGER]},
@@ -52,9 +53,9 @@ class Company:
     # ProcessIDs: the initiator's stage, Manager Review, Finance Review, END.
     stages: list[int]
 
-    def submit(self, values: dict[str, Any] | None = None) -> int:
+    def submit(self, values: dict[str, Any] | None = None, username: str = REQUESTER) -> int:
         with self.migrated.db.writing() as connection:
-            submitted = submit_record(connection, self.users[REQUESTER], WORKFLOW, values or {"Item": "Laptop"})
+            submitted = submit_record(connection, self.users[username], WORKFLOW, values or {"Item": "Laptop"})
         return submitted.number
 
     def review(self, username: str, stage: int, number: int, **given: Any) -> None:
@@ -108,6 +109,25 @@ def test_a_submitted_record_waits_at_the_first_review_as_new(company: Company) -
     assert (stage_id, outcome) == (company.stages[1], "in_progress")
     assert reviews == {str(company.stages[1]): {"status": "New"}}
     assert company.history(number) == [(None, company.stages[1], "New")]
+
+
+def test_records_are_numbered_per_company_in_turn(company: Company) -> None:
+    first = company.submit()
+
+    assert company.submit({"Item": "Desk"}, username=FINANCE) == first + 1  # an initiator by role
+
+
+def test_only_an_initiator_may_submit(company: Company) -> None:
+    with pytest.raises(NotAllowed):
+        company.submit(username=MANAGER)
+
+
+def test_a_submit_names_every_field_it_refuses_and_writes_nothing(company: Company) -> None:
+    with pytest.raises(InvalidFields) as refused:
+        company.submit({"Amount": "a lot", "Colour": "red"})
+
+    assert sorted(problem.field for problem in refused.value.problems) == ["Amount", "Colour", "Item"]
+    assert company.submit() == 1  # the refused submit took no number
 
 
 def test_approving_moves_the_record_to_the_next_stage(company: Company) -> None:
