@@ -1,6 +1,6 @@
 """Tickets' status rules, run on a real session without HTTP: resolve, replies that move the ticket, first response.
 
-Depends on: itflow.services.tickets (move_to_status, next_ticket_number, TicketsResource.resolve) and
+Depends on: itflow.services.tickets (move_to_status, next_ticket_number, primary_contact, TicketsResource.resolve) and
 itflow.services.ticket_replies (TicketRepliesResource.create and its before_create). Both are reached through
 `resolve` and `reply` below, the one place that speaks their current signatures.
 """
@@ -26,6 +26,7 @@ from flowsuite.itflow.services.tickets import (
     STATUS_RESOLVED,
     move_to_status,
     next_ticket_number,
+    primary_contact,
     tickets,
 )
 from tests.services import MigratedDatabase, itflow_client, itflow_company, itflow_ticket, new_company
@@ -204,3 +205,20 @@ def test_ticket_numbers_follow_each_other_per_company(session: Session, migrated
     without_itflow = new_company(session).id
     with pytest.raises(OperationFailed):
         next_ticket_number(session, without_itflow)
+
+
+def test_a_new_tickets_contact_is_its_clients_primary_one(session: Session, company_id: int) -> None:
+    client_id = itflow_client(session, company_id).client_id
+    other_client = itflow_client(session, company_id, "Other Corp").client_id
+    assert primary_contact(session, company_id, client_id) == 0
+
+    contacts = [
+        models.Contact(company_id=company_id, contact_client_id=client_id, contact_name="Ana", contact_primary=0),
+        models.Contact(company_id=company_id, contact_client_id=client_id, contact_name="Ion", contact_primary=1),
+        models.Contact(company_id=company_id, contact_client_id=other_client, contact_name="Eva", contact_primary=1),
+    ]
+    session.add_all(contacts)
+    session.flush()
+
+    assert primary_contact(session, company_id, client_id) == contacts[1].contact_id
+    assert primary_contact(session, company_id, other_client) == contacts[2].contact_id
