@@ -12,6 +12,7 @@ from flowsuite.admin.router import mount as mount_admin
 from flowsuite.cflow import router as cflow
 from flowsuite.core import health
 from flowsuite.core.asgi import DirectPaths
+from flowsuite.core.openapi import document
 from flowsuite.core.pipeline import add_routes, handlers
 from flowsuite.iflow import router as iflow
 from flowsuite.itflow import legacy as itflow_legacy
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> DirectPaths:
     add_routes(faces, iflow.FACE, iflow.ENDPOINTS)
     add_routes(faces, cflow.FACE, cflow.ENDPOINTS)
     app.include_router(faces)
+    document(app, (*itflow.ENDPOINTS, *itflow_legacy.ENDPOINTS, *iflow.ENDPOINTS, *cflow.ENDPOINTS))
     mount_admin(app)
     direct = {
         **handlers(itflow.FACE, itflow.ENDPOINTS),

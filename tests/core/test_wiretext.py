@@ -96,11 +96,6 @@ def test_queries_run_in_turn_each_seeing_the_one_before(session: Session) -> Non
     assert read[:2] == (company_id, name)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (core.wiretext._Compiled): a write's RETURNING columns are not named; PreparedWrite.execute says it "
-    "returns column names and the rows it RETURNs, and gives () with the rows",
-)
 def test_a_prepared_write_names_the_columns_it_returns(session: Session) -> None:
     names, rows = _NEW_COMPANY.execute(session, new_company_params(a_name()))
     assert len(rows) == 1

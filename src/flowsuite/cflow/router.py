@@ -25,6 +25,7 @@ from flowsuite.cflow.errors import (
     StageConflict,
 )
 from flowsuite.cflow.keys import authenticate, company_name
+from flowsuite.cflow.openapi import describe
 from flowsuite.cflow.services import records, workflows
 from flowsuite.cflow.services.workflows import Stage
 from flowsuite.core.audit import Actor, AuditEntry, Caller
@@ -38,7 +39,6 @@ from flowsuite.core.pipeline import (
     Answered,
     Endpoint,
     EndpointInfo,
-    OpenApi,
     Presented,
     Rejected,
 )
@@ -330,20 +330,8 @@ def _endpoint(
         run=run,
         render=render,
         audit=audit,
-        openapi=_openapi(parameters, access.writes),
+        openapi=describe(name.lower(), method, parameters, TAG),
     )
-
-
-def _openapi(parameters: tuple[str, ...], writes: bool) -> OpenApi:
-    headers = [
-        {"name": name, "in": "header", "required": True, "schema": {"type": "string"}}
-        for name in ("apikey", "userkey", "username")
-    ]
-    query = [{"name": name, "in": "query", "required": False, "schema": {"type": "string"}} for name in parameters]
-    body = None
-    if writes:
-        body = {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}}
-    return OpenApi(tags=(TAG,), parameters=(*headers, *query), request_body=body)
 
 
 def _connected(_request: CflowRequest, connected: Connected) -> Response:

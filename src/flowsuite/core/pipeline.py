@@ -160,6 +160,15 @@ class OpenApi:
     request_body: Mapping[str, Any] | None = None
     responses: Mapping[int | str, Mapping[str, Any]] = field(default_factory=dict)
     security: tuple[Mapping[str, list[str]], ...] = ()
+    # What the description refers to by `$ref` or names in `security`, by section ("securitySchemes",
+    # "schemas"...): gathered into the document's components (core.openapi).
+    components: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # What differs for one of the endpoint's methods (a GET's fields in the query where a POST has a body).
+    per_method: Mapping[str, OpenApi] = field(default_factory=dict)
+
+    def of(self, method: str) -> OpenApi:
+        """The description of the endpoint's operation for `method`."""
+        return self.per_method.get(method, self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -354,13 +363,14 @@ def add_routes(router: APIRouter, face: Face[Req, Ctx], endpoints: Iterable[Endp
     """The endpoints as FastAPI routes, so that OpenAPI documents them; requests reach the same handlers
     through the direct-path layer first. One route per method, each with an operationId of its own."""
     for endpoint in endpoints:
-        info, doc = endpoint.info, endpoint.openapi
-        extra: dict[str, Any] = {"parameters": [dict(p) for p in doc.parameters]}
-        if doc.request_body is not None:
-            extra["requestBody"] = dict(doc.request_body)
-        if doc.security:
-            extra["security"] = [dict(s) for s in doc.security]
+        info = endpoint.info
         for method in info.methods:
+            doc = endpoint.openapi.of(method)
+            extra: dict[str, Any] = {"parameters": [dict(p) for p in doc.parameters]}
+            if doc.request_body is not None:
+                extra["requestBody"] = dict(doc.request_body)
+            if doc.security:
+                extra["security"] = [dict(s) for s in doc.security]
             operation_id = info.operation_id if method == info.methods[0] else f"{info.operation_id}_{method.lower()}"
             router.add_api_route(
                 info.path,

@@ -96,7 +96,8 @@ class _Compiled:
         self.sql = compiled.string
         self.defaults = dict(compiled.params)
         self.positions: Sequence[str] | None = compiled.positiontup if compiled.positional else None
-        selected = getattr(statement, "selected_columns", None)
+        # A SELECT's columns, or what an INSERT / UPDATE / DELETE RETURNs (empty without RETURNING).
+        selected = getattr(statement, "exported_columns", None)
         # Plain str keys: the result's own key objects are a str subclass that orjson refuses.
         self.names = tuple(str(c.key) for c in selected) if selected is not None else ()
 

@@ -32,7 +32,6 @@ from flowsuite.core.pipeline import (
     Answered,
     Endpoint,
     EndpointInfo,
-    OpenApi,
     Presented,
     Rejected,
 )
@@ -43,6 +42,7 @@ from flowsuite.iflow.errors import BareReply, FieldError, Reply, ValidationFaile
 from flowsuite.iflow.fields import Form
 from flowsuite.iflow.keys import authenticate_device, authenticate_key, authenticate_token
 from flowsuite.iflow.messages import DEFAULT_LANGUAGE, LANGUAGES, check_message
+from flowsuite.iflow.openapi import describe
 from flowsuite.iflow.services import activity, attendance, events, reports, rfid, schedule, status, sync
 
 PREFIX = "/api/api_v2"
@@ -299,7 +299,7 @@ def _endpoint(
         render=render,
         audit=_audit(action, path) if writes else None,
         resolve=resolve,
-        openapi=OpenApi(tags=(TAG,), description=f"Authenticated by {credentials_text}."),
+        openapi=describe(action, credentials, methods, TAG, f"Authenticated by {credentials_text}."),
     )
     return dataclasses.replace(endpoint, retries=WRITE_RETRIES) if writes else endpoint
 

@@ -202,6 +202,11 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": f"`{MISSING_KEY}` or `{BAD_KEY}`", "content": {"text/plain": {}}},
     404: {"description": "The client of a balance does not exist for this key.", "content": {"text/plain": {}}},
     405: {"description": WRONG_METHOD, "content": {"text/plain": {}}},
+    503: {
+        "description": "The database cannot answer now; try again later.",
+        "headers": {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}},
+        "content": {"text/plain": {"example": DATABASE_BUSY}},
+    },
 }
 
 _INFO = EndpointInfo(PATH, ("GET",), "itflow_legacy_api_php", ("api_key",), writes=False)

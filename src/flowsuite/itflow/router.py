@@ -27,7 +27,6 @@ from flowsuite.core.pipeline import (
     Answered,
     Endpoint,
     EndpointInfo,
-    OpenApi,
     Presented,
     Rejected,
 )
@@ -38,6 +37,7 @@ from flowsuite.itflow.context import KeyContext
 from flowsuite.itflow.endpoints import OPERATIONS, Operation
 from flowsuite.itflow.errors import OperationFailed, Refused
 from flowsuite.itflow.keys import authenticate
+from flowsuite.itflow.openapi import describe
 from flowsuite.itflow.params import Params, to_integer
 from flowsuite.itflow.resources import Page, WireRow
 
@@ -250,13 +250,7 @@ def endpoint_of(operation: Operation) -> ITFlowEndpoint:
         operation.kind != "read",
         operation.kind,
     )
-    openapi = OpenApi(
-        tags=(f"ITFlow: {operation.module}",),
-        description=operation.notes,
-        parameters=tuple(_parameters(operation)),
-        request_body=_request_body(operation),
-        responses=_responses(operation),
-    )
+    openapi = describe(operation, failure_message(operation), AUTH_FAILED)
     read, write = operation.read, operation.write
     if read is not None:
         return Endpoint[ITFlowRequest, KeyContext, ReadConnection, ITFlowCall, list[WireRow] | int](
@@ -283,78 +277,6 @@ def endpoint_of(operation: Operation) -> ITFlowEndpoint:
 
 def _header_safe(text: str) -> str:
     return text.encode("ascii", "replace").decode("ascii")[:300]
-
-
-def _parameters(operation: Operation) -> list[dict[str, Any]]:
-    parameters = [
-        {
-            "name": "api_key",
-            "in": "query",
-            "required": False,
-            "schema": {"type": "string"},
-            "description": "The API key (may also be sent in the JSON body, which wins).",
-        }
-    ]
-    for name in operation.query_params:
-        parameters.append({"name": name, "in": "query", "required": False, "schema": {"type": "string"}})
-    return parameters
-
-
-def _request_body(operation: Operation) -> dict[str, Any] | None:
-    if operation.method != "POST":
-        return None
-    properties = {"api_key": {"type": "string"}}
-    properties.update({name: {"type": "string"} for name in operation.body_fields})
-    return {
-        "required": True,
-        "content": {"application/json": {"schema": {"type": "object", "properties": properties}}},
-    }
-
-
-_ENVELOPES = {
-    "read": {"success": "True", "count": 1, "data": [{"<column>": "<value as string or null>"}]},
-    "create": {"success": "True", "count": "1", "data": [{"insert_id": 1}]},
-    "update": {"success": "True", "count": 1},
-    "delete": {"success": "True", "count": 1},
-}
-
-
-def _responses(operation: Operation) -> dict[int | str, dict[str, Any]]:
-    message = failure_message(operation)
-    return {
-        200: {
-            "description": 'Success, or the original\'s fixed failure message (success "False").',
-            "content": {
-                "application/json": {
-                    "examples": {
-                        "success": {"value": _ENVELOPES[operation.kind]},
-                        "failure": {"value": {"success": "False", "message": message}},
-                    }
-                }
-            },
-        },
-        400: {
-            "description": "Malformed input; the message names the field.",
-            "content": {
-                "application/json": {"example": {"success": "False", "message": "limit must be between 0 and 10000."}}
-            },
-        },
-        401: {
-            "description": "No api_key (empty body), or an unknown, expired or revoked key.",
-            "content": {"application/json": {"example": {"success": "False", "message": AUTH_FAILED}}},
-        },
-        405: {
-            "description": "Wrong HTTP method.",
-            "content": {
-                "application/json": {
-                    "example": {
-                        "success": "False",
-                        "message": f"Can only send {operation.method} requests to this endpoint.",
-                    }
-                }
-            },
-        },
-    }
 
 
 ENDPOINTS: tuple[ITFlowEndpoint, ...] = tuple(endpoint_of(operation) for operation in OPERATIONS)
