@@ -1,4 +1,4 @@
-"""The sample replies of the vendor's document (../shared/seeds/004_*.txt), by endpoint, as the document has them.
+"""The sample replies of the vendor's integration document (the Cflow API document it was built from), by endpoint.
 
 flowsuite/cflow/seed_samples.json holds them copied from the document with its typographic quotes made plain,
 nothing else; the OpenAPI document shows them as the replies' examples.

@@ -1,6 +1,6 @@
 """Workflow definition files (YAML or JSON): read, checked whole, and turned into the wire's field objects.
 
-The format is described in ../shared/specs/cflow.md; every problem of a file is reported at once, each with
+The format is described in the README (the Cflow face); every problem of a file is reported at once, each with
 where it is (`fields[2].type: ...`), so an admin fixes a definition in one pass.
 """
 

@@ -3,7 +3,7 @@
 The APIs flowsuite speaks send database values as JSON strings ("1", "95.00", "2026-11-22 08:33:32").
 Letting the database format each value, and handing the rows straight to the JSON encoder, keeps the
 hot read paths free of per-value Python work; compiling each statement once per dialect keeps them
-free of statement construction. (bench/ measures what this buys; ../shared/perf-notes.md motivated it.)
+free of statement construction (bench/README.md).
 """
 
 from __future__ import annotations
