@@ -1,4 +1,5 @@
-"""Who is calling: the resolved ITFlow key, as services see it."""
+"""Who acts: what the rules need of them (a Scope), who a change is recorded as (an Author), and the
+resolved ITFlow key the wire adapter holds (a KeyContext: both, plus its seal of the company's data key)."""
 
 from __future__ import annotations
 
@@ -8,20 +9,33 @@ from flowsuite.core.audit import Caller
 
 
 @dataclass(frozen=True, slots=True)
-class KeyContext:
-    """A valid ITFlow key: its company, its client scope (None = all clients) and its data key seal.
+class Scope:
+    """Whose records a rule may see and change: the company's, of every client or of one client only."""
 
-    The admin console acts as a person of the company, not through a key: its context has no credential
-    (`credential_id` None) and names the person in `key_name`.
-    """
-
-    credential_id: int | None
     company_id: int
-    key_name: str
-    client_id: int | None
-    sealed_data_key: str
-    caller: Caller
+    # The one client an API key is limited to; None for all clients (every person of the console).
+    client_id: int | None = None
 
     @property
     def all_clients(self) -> bool:
         return self.client_id is None
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    """Who a change is recorded as: an API key (its credential and name) or a person (no credential, the
+    person's e-mail), and where the request came from."""
+
+    credential_id: int | None
+    name: str
+    caller: Caller
+
+
+@dataclass(frozen=True, slots=True)
+class KeyContext:
+    """A valid ITFlow key, as the wire adapter resolved it."""
+
+    scope: Scope
+    author: Author
+    # The company's data key sealed under this key's decrypt password (credentials open it).
+    sealed_data_key: str

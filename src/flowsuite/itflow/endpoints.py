@@ -1,6 +1,7 @@
 """The table of ITFlow operations: module, function, kind of answer, and the service call behind each.
 
-The wire adapter (itflow.router) turns each into a core pipeline Endpoint.
+The wire adapter (itflow.router) turns each into a core pipeline Endpoint, whose parse step reads the
+request into the operation's command (itflow.parse) with the module's Resource.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from typing import Literal
 from sqlalchemy.orm import Session
 
 from flowsuite.core.db import ReadConnection
-from flowsuite.itflow.context import KeyContext
-from flowsuite.itflow.params import Params
-from flowsuite.itflow.resources import Page, Resource, WireRow
+from flowsuite.itflow.commands import RecordQuery, RecordWrite
+from flowsuite.itflow.context import Scope
+from flowsuite.itflow.resources import Resource, WireRow
 from flowsuite.itflow.services.assets import assets
 from flowsuite.itflow.services.certificates import certificates
 from flowsuite.itflow.services.clients import clients
@@ -29,8 +30,8 @@ from flowsuite.itflow.services.tickets import tickets
 Kind = Literal["read", "create", "update", "delete"]
 # A read runs its prepared statements on a read connection and answers wire rows; a write runs in an ORM
 # write transaction and answers the new id (create) or the count of changed rows.
-Read = Callable[[ReadConnection, KeyContext, Params, Page], list[WireRow]]
-Write = Callable[[Session, KeyContext, Params], int]
+Read = Callable[[ReadConnection, Scope, RecordQuery], list[WireRow]]
+Write = Callable[[Session, Scope, RecordWrite], int]
 
 
 @dataclass(frozen=True)
@@ -41,14 +42,17 @@ class Operation:
     function: str
     kind: Kind
     summary: str
-    entity: str
-    # The record id a write names (its audit entry's entity; a create's is the new id).
-    id_param: str = ""
+    # The module whose records it reads or writes (its fields and filters are the wire's names).
+    resource: Resource
     read: Read | None = None
     write: Write | None = None
     query_params: tuple[str, ...] = ()
     body_fields: tuple[str, ...] = ()
     notes: str = ""
+
+    @property
+    def entity(self) -> str:
+        return self.resource.entity
 
     @property
     def method(self) -> str:
@@ -60,8 +64,8 @@ class Operation:
 
 
 def archive_run(resource: Resource, archived: bool) -> Write:
-    def run(session: Session, key: KeyContext, params: Params) -> int:
-        return resource.set_archived(session, key, params, archived)
+    def run(session: Session, scope: Scope, command: RecordWrite) -> int:
+        return resource.set_archived(session, scope, command, archived)
 
     return run
 
@@ -78,7 +82,7 @@ def crud(resource: Resource, *, delete: bool = True, update: bool = True) -> lis
             "read",
             "read",
             f"Read {resource.name}",
-            entity,
+            resource,
             read=resource.read,
             query_params=(*filters, "client_id", "limit", "offset"),
             notes=f"Filters are tried in this order and the first one present wins: {', '.join(filters)}.",
@@ -88,7 +92,7 @@ def crud(resource: Resource, *, delete: bool = True, update: bool = True) -> lis
             "create",
             "create",
             f"Create a {entity}",
-            entity,
+            resource,
             write=resource.create,
             body_fields=(*fields, *([] if resource.client_column is None else client)),
         ),
@@ -100,8 +104,7 @@ def crud(resource: Resource, *, delete: bool = True, update: bool = True) -> lis
                 "update",
                 "update",
                 f"Update a {entity}",
-                entity,
-                resource.pk,
+                resource,
                 write=resource.update,
                 body_fields=(resource.pk, *fields, *([] if resource.client_column is None else client)),
             )
@@ -113,8 +116,7 @@ def crud(resource: Resource, *, delete: bool = True, update: bool = True) -> lis
                 "delete",
                 "delete",
                 f"Delete a {entity}",
-                entity,
-                resource.pk,
+                resource,
                 write=resource.delete,
                 body_fields=(resource.pk, *client) if resource.client_column else (resource.pk,),
             )
@@ -127,8 +129,7 @@ def crud(resource: Resource, *, delete: bool = True, update: bool = True) -> lis
                     function,
                     "update",
                     f"{function.capitalize()} a {entity}",
-                    entity,
-                    resource.pk,
+                    resource,
                     write=archive_run(resource, archived),
                     body_fields=(resource.pk, *client) if resource.client_column else (resource.pk,),
                 )
@@ -154,8 +155,7 @@ def ticket_endpoints() -> list[Operation]:
         "resolve",
         "update",
         "Resolve a ticket",
-        tickets.entity,
-        tickets.pk,
+        tickets,
         write=tickets.resolve,
         body_fields=("ticket_id", "client_id"),
         notes="Sets the status to 4 (Resolved) and ticket_resolved_at; refused if the ticket is resolved already.",

@@ -1,4 +1,5 @@
-"""ITFlow's failure kinds, beyond the core's InvalidInput."""
+"""ITFlow's failure kinds, beyond the core's InvalidInput. The wire adapter's table (router.ITFlowFace.refusal)
+decides how each is answered."""
 
 from __future__ import annotations
 
@@ -18,12 +19,15 @@ class OperationFailed(DomainError):
 
 
 class Refused(DomainError):
-    """The key may not do this, or lacks what it needs (e.g. the right decrypt password).
+    """The key may not do this (e.g. a client-scoped key creating clients, a wrong decrypt password).
 
-    Answered with `status` and the message itself, since the original has no fixed text for it.
+    Answered with the message itself, since the original has no fixed text for it.
     """
 
-    def __init__(self, message: str, status: int = 403) -> None:
+    def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-        self.status = status
+
+
+class SecretMissing(Refused):
+    """The request did not bring a secret the operation needs (credentials' decrypt password)."""

@@ -12,7 +12,7 @@ from flowsuite.core.audit import Caller
 from flowsuite.core.errors import InvalidInput
 from flowsuite.core.secrets import ServerSecret, new_token
 from flowsuite.core.wiretext import Readable
-from flowsuite.itflow.context import KeyContext
+from flowsuite.itflow.context import Author, KeyContext, Scope
 from flowsuite.itflow.crypto import new_company_data_key, open_company_data_key, seal_for_key
 from flowsuite.itflow.models import Client, ITFlowApiKey, ITFlowSettings, TicketStatus
 from flowsuite.tenancy.service import (
@@ -143,10 +143,5 @@ def authenticate(source: Readable, secret: ServerSecret, presented: str, caller:
         return None
     client_id, sealed_data_key = resolved.extra
     return KeyContext(
-        credential_id=resolved.id,
-        company_id=resolved.company_id,
-        key_name=resolved.name,
-        client_id=client_id,
-        sealed_data_key=sealed_data_key,
-        caller=caller,
+        Scope(resolved.company_id, client_id), Author(resolved.id, resolved.name, caller), sealed_data_key
     )

@@ -129,7 +129,7 @@ class LegacyFace:
         return key
 
     def actor(self, context: KeyContext) -> Actor:
-        return Actor(context.company_id, context.credential_id)
+        return Actor(context.scope.company_id, context.author.credential_id)
 
     def refusal(self, request: LegacyCall | None, error: Exception) -> Response | None:
         if isinstance(error, InvalidInput):
@@ -212,7 +212,12 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
 _INFO = EndpointInfo(PATH, ("GET",), "itflow_legacy_api_php", ("api_key",), writes=False)
 _OPENAPI = OpenApi(tags=("ITFlow: legacy api.php",), parameters=tuple(_PARAMETERS), responses=_RESPONSES)
 _WRITE = Endpoint[LegacyCall, KeyContext, Session, LegacyRequest, LegacyAnswer](
-    replace(_INFO, writes=True), SUMMARY, ORM_WRITE, parse=_wanted, run=legacy.perform, render=_rendered
+    replace(_INFO, writes=True),
+    SUMMARY,
+    ORM_WRITE,
+    parse=_wanted,
+    run=lambda session, key, wanted: legacy.perform(session, key.scope, key.author, wanted),
+    render=_rendered,
 )
 
 
@@ -226,7 +231,7 @@ _READ: Endpoint[LegacyCall, KeyContext, ReadSession, LegacyRequest, LegacyAnswer
     SUMMARY,
     ORM_READ,
     parse=_wanted,
-    run=legacy.look_up,
+    run=lambda session, key, wanted: legacy.look_up(session, key.scope, wanted),
     render=_rendered,
     openapi=_OPENAPI,
     route=_by_access,

@@ -55,6 +55,7 @@ _SCHEMA_OF_KIND: Mapping[FieldKind, Schema] = {
     "flag": {**WHOLE_NUMBER, "description": "0 or 1, as a JSON number or a string."},
     "date": {"type": "string", "description": "YYYY-MM-DD; empty for none."},
     "money": {"type": ["number", "string"], "description": "An amount, as a JSON number or a numeric string."},
+    "duration": {"type": "string", "description": "A time worked as H:MM:SS."},
 }
 # Each body field's kind, from the modules' field definitions.
 KINDS: Mapping[str, FieldKind] = {

@@ -1,7 +1,8 @@
-"""The values of one ITFlow request, with the original's rules of where each is read from.
+"""The values of one ITFlow request, with the original's rules of where each is read from and how each
+is parsed (a module's fields by its Field table).
 
-Services get this plain mapping (query string and decoded body), never the HTTP request. A JSON
-`null` counts as absent, as in the original (`isset`).
+The wire adapter's side (itflow.parse builds the services' commands with these): the services never see
+Params. A JSON `null` counts as absent, as in the original (`isset`).
 """
 
 from __future__ import annotations
@@ -9,14 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flowsuite.core.errors import InvalidInput
+from flowsuite.itflow.commands import ColumnValue
+from flowsuite.itflow.resources import Field, Resource, digits_only
 
 _INTEGER = re.compile(r"[+-]?\d+")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DURATION = re.compile(r"(\d{1,3}):([0-5]\d):([0-5]\d)")
 _MAX_INT = 2**31 - 1
 
 
@@ -119,3 +123,53 @@ def to_date(name: str, value: Any) -> dt.date | str | None:
         return dt.date.fromisoformat(value)
     except ValueError as error:
         raise InvalidInput(name, f"{name} is not a valid date: {value}.") from error
+
+
+def to_duration(name: str, value: str) -> dt.time:
+    """H:MM:SS (one to three hour digits, as the original accepts) as a time of day, below 24:00:00."""
+    match = _DURATION.fullmatch(value)
+    if match is None:
+        raise InvalidInput(name, f"{name} must be a duration as H:MM:SS.")
+    hours, minutes, seconds = (int(part) for part in match.groups())
+    if hours > 23:
+        raise InvalidInput(name, f"{name} must be below 24:00:00.")
+    return dt.time(hours, minutes, seconds)
+
+
+def field_values(
+    resource: Resource, fields: Iterable[Field], lookup: Callable[[str], object]
+) -> dict[str, ColumnValue]:
+    """The fields present (`lookup` answers None for an absent one), parsed, by column."""
+    values: dict[str, ColumnValue] = {}
+    for spec in fields:
+        raw = lookup(spec.param)
+        if raw is not None:
+            values[spec.column] = field_value(resource, spec, raw)
+    return values
+
+
+def field_value(resource: Resource, spec: Field, raw: object) -> ColumnValue:
+    """One field's value as its kind reads it; text longer than its column is refused."""
+    name = spec.param
+    if spec.kind in ("text", "html", "digits"):
+        text = to_text(name, raw, strip=spec.kind != "html")
+        assert text is not None
+        if spec.kind == "digits":
+            text = digits_only(text)
+        if spec.transform is not None:
+            text = spec.transform(text)
+        limit = resource.column_length(spec.column)
+        if limit is not None and len(text) > limit:
+            raise InvalidInput(name, f"{name} is too long (at most {limit} characters).")
+        return text
+    if spec.kind in ("int", "flag"):
+        number = to_integer(name, raw)
+        if spec.kind == "flag" and number is not None:
+            return 1 if number else 0
+        return number if number is not None else 0
+    if spec.kind == "money":
+        return to_money(name, raw)
+    if spec.kind == "duration":
+        return to_duration(name, to_text(name, raw) or "")
+    date = to_date(name, raw)
+    return None if date == "" else date

@@ -4,11 +4,14 @@ A module is described once (its table, id, client column, writable fields, read 
 creating, updating, deleting and archiving follow ITFlow's rules for every module alike. A module with
 rules of its own (assets' primary interface, contacts' primary flag, credentials' encryption, tickets'
 numbering) subclasses Resource and overrides the hooks.
+
+The services take commands in domain terms (commands.RecordQuery, RecordWrite) and the caller's Scope; the
+Field and ReadFilter tables map the wire's names to columns, and the wire adapter (itflow.parse) reads with them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -31,12 +34,14 @@ from sqlalchemy.orm import Session
 from flowsuite.core.db import Base, utc_now
 from flowsuite.core.errors import InvalidInput
 from flowsuite.core.wiretext import PreparedQuery, Readable, wire_text
-from flowsuite.itflow.context import KeyContext
+from flowsuite.itflow.commands import RecordQuery, RecordWrite
+from flowsuite.itflow.context import Scope
 from flowsuite.itflow.errors import OperationFailed, Refused
 from flowsuite.itflow.models import Client
-from flowsuite.itflow.params import Params, to_date, to_integer, to_money, to_text
 
-FieldKind = Literal["text", "html", "int", "flag", "date", "money", "digits"]
+# How a field's value is read: "html" text is not trimmed, "digits" keeps the digits only, "duration"
+# is H:MM:SS.
+FieldKind = Literal["text", "html", "int", "flag", "date", "money", "digits", "duration"]
 WireRow = dict[str, Any]
 
 
@@ -93,12 +98,6 @@ def digits_only(text: str) -> str:
 def filter_value_param(type_: Any = None) -> BindParameter[Any]:
     """The bind parameter that carries a read filter's value (what `Resource.filter_value` returns)."""
     return bindparam("value", type_=type_)
-
-
-@dataclass(frozen=True)
-class Page:
-    limit: int
-    offset: int
 
 
 @dataclass
@@ -207,7 +206,7 @@ class Resource:
             return column == filter_value_param()  # type: ignore[no-any-return]
         return func.lower(column) == func.lower(filter_value_param(String()))
 
-    def read_variant(self, params: Params) -> tuple[Hashable, dict[str, Any]]:
+    def read_variant(self, query: RecordQuery) -> tuple[Hashable, dict[str, Any]]:
         """Module conditions beyond filter and scope (e.g. a reply type): a hashable key naming the
         statement variant they need, and the values to bind for them."""
         return None, {}
@@ -223,47 +222,34 @@ class Resource:
             self._queries[key] = query
         return query
 
-    def choose_filter(self, params: Params) -> tuple[ReadFilter | None, Any]:
-        """The first read filter present in the request, with its parsed value."""
-        for read_filter in self.read_filters:
-            raw = params.get(read_filter.param)
-            if raw is None:
-                continue
-            if read_filter.whole_number:
-                value = to_integer(read_filter.param, raw)
-                if value is None:
-                    raise InvalidInput(read_filter.param, f"{read_filter.param} must be a whole number.")
-                return read_filter, value
-            return read_filter, self.filter_value(read_filter, to_text(read_filter.param, raw) or "")
-        return None, None
-
     def filter_value(self, read_filter: ReadFilter, value: str) -> Any:
+        """The value a text filter binds for what was asked (a module may normalise it)."""
         return value
 
-    def read(self, session: Readable, key: KeyContext, params: Params, page: Page) -> list[WireRow]:
-        """The rows the request asks for, as wire rows; [] when nothing matches."""
-        read_filter, value = self.choose_filter(params)
-        client_filter = to_integer("client_id", params.get("client_id"))
-        if client_filter is not None and key.client_id is not None and client_filter != key.client_id:
+    def read(self, session: Readable, scope: Scope, query: RecordQuery) -> list[WireRow]:
+        """The rows the query asks for, as wire rows; [] when nothing matches."""
+        read_filter, client_filter, page = query.read_filter, query.client_id, query.page
+        if client_filter is not None and scope.client_id is not None and client_filter != scope.client_id:
             return []
         paged = read_filter is None or read_filter.paged
         if paged and page.limit == 0:
             return []
-        variant, values = self.read_variant(params)
-        values["company_id"] = key.company_id
-        if key.client_id is not None:
-            values["scope_client"] = key.client_id
+        variant, values = self.read_variant(query)
+        values["company_id"] = scope.company_id
+        if scope.client_id is not None:
+            values["scope_client"] = scope.client_id
         if client_filter is not None:
             values["client_filter"] = client_filter
         if read_filter is not None:
-            values["value"] = value
+            value = query.value
+            values["value"] = self.filter_value(read_filter, value) if isinstance(value, str) else value
         if paged:
             values["limit"] = page.limit
             values["offset"] = page.offset
-        query = self._prepared((read_filter, key.client_id is not None, client_filter is not None, paged, variant))
-        return self.finish_rows(session, key, params, query.dicts(session, values))
+        prepared = self._prepared((read_filter, scope.client_id is not None, client_filter is not None, paged, variant))
+        return self.finish_rows(session, scope, query, prepared.dicts(session, values))
 
-    def finish_rows(self, session: Readable, key: KeyContext, params: Params, rows: list[WireRow]) -> list[WireRow]:
+    def finish_rows(self, session: Readable, scope: Scope, query: RecordQuery, rows: list[WireRow]) -> list[WireRow]:
         """A last pass over read rows (credentials decrypt here)."""
         return rows
 
@@ -273,129 +259,89 @@ class Resource:
         kind = self.table.c[column].type
         return getattr(kind, "length", None)
 
-    def parse_fields(self, params: Params, fields: Iterable[Field] | None = None) -> dict[str, Any]:
-        """The writable fields present in the request, parsed; absent fields are left out.
+    def target_client(self, scope: Scope, command: RecordWrite) -> int:
+        """The client a write is for: the scope's own if it is limited to one, else the one named (0 if none)."""
+        if scope.client_id is not None:
+            return scope.client_id
+        return command.client_id or 0
 
-        `fields` defaults to the module's own; a module passes others for a second table it writes
-        (assets' primary interface).
-        """
-        values: dict[str, Any] = {}
-        for spec in self.fields if fields is None else fields:
-            raw = params.body.get(spec.param)
-            if raw is None:
-                raw = params.query.get(spec.param)
-            if raw is None:
-                continue
-            values[spec.column] = self.parse_value(spec, raw)
-        return values
-
-    def parse_value(self, spec: Field, raw: Any) -> Any:
-        name = spec.param
-        if spec.kind in ("text", "html", "digits"):
-            text = to_text(name, raw, strip=spec.kind != "html")
-            assert text is not None
-            if spec.kind == "digits":
-                text = digits_only(text)
-            if spec.transform is not None:
-                text = spec.transform(text)
-            limit = self.column_length(spec.column)
-            if limit is not None and len(text) > limit:
-                raise InvalidInput(name, f"{name} is too long (at most {limit} characters).")
-            return text
-        if spec.kind in ("int", "flag"):
-            number = to_integer(name, raw)
-            if spec.kind == "flag" and number is not None:
-                return 1 if number else 0
-            return number if number is not None else 0
-        if spec.kind == "money":
-            return to_money(name, raw)
-        date = to_date(name, raw)
-        return None if date == "" else date
-
-    def target_client(self, key: KeyContext, params: Params) -> int:
-        """The client a write is for: the key's own if it is scoped, else `client_id` (0 if absent)."""
-        if key.client_id is not None:
-            return key.client_id
-        return to_integer("client_id", params.get("client_id")) or 0
-
-    def require_client(self, session: Session, key: KeyContext, client_id: int) -> None:
+    def require_client(self, session: Session, scope: Scope, client_id: int) -> None:
         if client_id == 0:
             if self.client_required:
                 raise OperationFailed("client_id is required for this module")
             return
-        _, exists = _CLIENT_EXISTS.execute(session, {"company_id": key.company_id, "client_id": client_id})
+        _, exists = _CLIENT_EXISTS.execute(session, {"company_id": scope.company_id, "client_id": client_id})
         if not exists:
             raise OperationFailed(f"client {client_id} does not exist")
 
-    def before_create(self, session: Session, key: KeyContext, values: dict[str, Any], params: Params) -> None:
+    def before_create(self, session: Session, scope: Scope, values: dict[str, Any], command: RecordWrite) -> None:
         """Module rules before a create; raise OperationFailed to refuse it."""
 
-    def after_create(self, session: Session, key: KeyContext, row: Any, params: Params) -> None:
+    def after_create(self, session: Session, scope: Scope, row: Any, command: RecordWrite) -> None:
         """Module work after the row exists (it has its id)."""
 
     def before_update(
-        self, session: Session, key: KeyContext, row: Any, values: dict[str, Any], params: Params
+        self, session: Session, scope: Scope, row: Any, values: dict[str, Any], command: RecordWrite
     ) -> None:
         """Module rules before an update is applied to `row`."""
 
-    def after_update(self, session: Session, key: KeyContext, row: Any, params: Params) -> None:
+    def after_update(self, session: Session, scope: Scope, row: Any, command: RecordWrite) -> None:
         """Module work after an update."""
 
-    def create(self, session: Session, key: KeyContext, params: Params) -> int:
-        """Creates one record; returns its id."""
-        values = self.parse_fields(params)
+    def create(self, session: Session, scope: Scope, command: RecordWrite) -> int:
+        """Creates one record from the fields sent (the others take their defaults); returns its id."""
+        values: dict[str, Any] = dict(command.values)
         for spec in self.fields:
             if spec.required and not values.get(spec.column):
                 raise OperationFailed(f"{spec.param} is required")
         for spec in self.fields:
             values.setdefault(spec.column, spec.create_default())
         if self.client_column is not None:
-            client_id = self.target_client(key, params)
-            self.require_client(session, key, client_id)
+            client_id = self.target_client(scope, command)
+            self.require_client(session, scope, client_id)
             values[self.client_column] = client_id
-        self.before_create(session, key, values, params)
-        record_id = self.insert(session, key, values, params)
-        return record_id
+        self.before_create(session, scope, values, command)
+        return self.insert(session, scope, values, command)
 
-    def insert(self, session: Session, key: KeyContext, values: dict[str, Any], params: Params) -> int:
+    def insert(self, session: Session, scope: Scope, values: dict[str, Any], command: RecordWrite) -> int:
         """Writes a new record and returns its id: through the ORM, then `after_create`. A module whose
         create is a hot path may write it with a prepared statement instead."""
-        row = self.model(company_id=key.company_id, **values)
+        row = self.model(company_id=scope.company_id, **values)
         session.add(row)
         session.flush()
-        self.after_create(session, key, row, params)
+        self.after_create(session, scope, row, command)
         return int(getattr(row, self.pk))
 
-    def load_for_write(self, session: Session, key: KeyContext, params: Params, id_param: str) -> Any:
-        """The record a write names by `id_param`, if it is this client's; else OperationFailed."""
-        record_id = to_integer(id_param, params.get(id_param))
+    def load_for_write(self, session: Session, scope: Scope, command: RecordWrite) -> Any:
+        """The record a write names, if it is the target client's; else OperationFailed."""
+        record_id = command.record_id
         if not record_id:
-            raise OperationFailed(f"{id_param} is required")
+            raise OperationFailed(f"{self.pk} is required")
         row = session.scalar(
-            select(self.model).where(self.table.c.company_id == key.company_id, self.table.c[self.pk] == record_id)
+            select(self.model).where(self.table.c.company_id == scope.company_id, self.table.c[self.pk] == record_id)
         )
         if row is None:
-            raise OperationFailed(f"no {self.entity} with {id_param} {record_id}")
+            raise OperationFailed(f"no {self.entity} with {self.pk} {record_id}")
         if self.client_column is not None:
-            client_id = self.target_client(key, params)
+            client_id = self.target_client(scope, command)
             if getattr(row, self.client_column) != client_id:
                 raise OperationFailed(f"{self.entity} {record_id} does not belong to client {client_id}")
-        elif key.client_id is not None and record_id != key.client_id:
+        elif scope.client_id is not None and record_id != scope.client_id:
             raise OperationFailed(f"client {record_id} is outside this key's scope")
         return row
 
-    def update(self, session: Session, key: KeyContext, params: Params) -> int:
+    def update(self, session: Session, scope: Scope, command: RecordWrite) -> int:
         """Updates one record with the fields sent; absent fields keep their values. Returns 1."""
-        row = self.load_for_write(session, key, params, self.pk)
-        values = self.parse_fields(params)
+        row = self.load_for_write(session, scope, command)
+        values: dict[str, Any] = dict(command.values)
         for spec in self.fields:
             if spec.required and spec.column in values and not values[spec.column]:
                 raise InvalidInput(spec.param, f"{spec.param} cannot be empty.")
-        self.before_update(session, key, row, values, params)
+        self.before_update(session, scope, row, values, command)
         if assign(row, values):
             self.touch(row)
         session.flush()
-        self.after_update(session, key, row, params)
+        self.after_update(session, scope, row, command)
         return 1
 
     def touch(self, row: Any) -> None:
@@ -403,26 +349,26 @@ class Resource:
         if hasattr(row, stamp):
             setattr(row, stamp, utc_now())
 
-    def delete(self, session: Session, key: KeyContext, params: Params) -> int:
-        row = self.load_for_write(session, key, params, self.pk)
+    def delete(self, session: Session, scope: Scope, command: RecordWrite) -> int:
+        row = self.load_for_write(session, scope, command)
         session.delete(row)
         session.flush()
         return 1
 
-    def set_archived(self, session: Session, key: KeyContext, params: Params, archived: bool) -> int:
+    def set_archived(self, session: Session, scope: Scope, command: RecordWrite, archived: bool) -> int:
         """Archives or unarchives one record; refused if it already is in that state."""
         if not self.archivable:
             raise OperationFailed(f"{self.name} cannot be archived")
-        row = self.load_for_write(session, key, params, self.pk)
+        row = self.load_for_write(session, scope, command)
         stamp = f"{self.pk.removesuffix('_id')}_archived_at"
         if (getattr(row, stamp) is not None) == archived:
             raise OperationFailed(f"{self.entity} is {'already' if archived else 'not'} archived")
         setattr(row, stamp, utc_now() if archived else None)
-        self.on_archive(session, key, row, archived)
+        self.on_archive(session, scope, row, archived)
         session.flush()
         return 1
 
-    def on_archive(self, session: Session, key: KeyContext, row: Any, archived: bool) -> None:
+    def on_archive(self, session: Session, scope: Scope, row: Any, archived: bool) -> None:
         """Module work when a record is archived or unarchived."""
 
 
@@ -444,6 +390,6 @@ _CLIENT_EXISTS = PreparedQuery(
 )
 
 
-def deny_scoped(key: KeyContext, what: str) -> None:
-    if key.client_id is not None:
+def deny_scoped(scope: Scope, what: str) -> None:
+    if scope.client_id is not None:
         raise Refused(f"This API key is limited to one client and cannot {what}.")

@@ -1,8 +1,9 @@
 """The ITFlow API v1 wire: /api/v1/<module>/<function>.php, its envelope and its fixed messages.
 
 The adapter of the core pipeline (core.pipeline): the body (JSON whatever the content type, or a form), the
-`api_key`, the page, the original's envelope, and the table of refusals: a failed operation answers the
-original's fixed message with status 200 and `"success": "False"`, the real reason in `X-Flowsuite-Reason`.
+`api_key`, the page, the request read into the service's command (itflow.parse), the original's envelope, and the
+table of refusals: a failed operation answers the original's fixed message with status 200 and
+`"success": "False"`, the real reason in `X-Flowsuite-Reason`.
 """
 
 from __future__ import annotations
@@ -33,13 +34,15 @@ from flowsuite.core.pipeline import (
 from flowsuite.core.runtime import Runtime
 from flowsuite.core.secrets import ServerSecret
 from flowsuite.core.wiretext import Readable
+from flowsuite.itflow.commands import Page, RecordQuery, RecordWrite
 from flowsuite.itflow.context import KeyContext
 from flowsuite.itflow.endpoints import OPERATIONS, Operation
-from flowsuite.itflow.errors import OperationFailed, Refused
+from flowsuite.itflow.errors import OperationFailed, Refused, SecretMissing
 from flowsuite.itflow.keys import authenticate
 from flowsuite.itflow.openapi import describe
 from flowsuite.itflow.params import Params, to_integer
-from flowsuite.itflow.resources import Page, WireRow
+from flowsuite.itflow.parse import read_query, write_command
+from flowsuite.itflow.resources import WireRow
 
 NO_RESOURCE = "No resource (for this client and company) with the specified parameter(s)."
 AUTH_FAILED = "Authentication failed. API key is invalid or has expired."
@@ -113,14 +116,6 @@ class ITFlowRequest:
         return Params(self.query, self.body, prefer_body=self.operation.kind != "read")
 
 
-@dataclass(frozen=True, slots=True)
-class ITFlowCall:
-    """What an operation's service is given: the request's values and, for reads, the page."""
-
-    params: Params
-    page: Page
-
-
 def failure_message(operation: Operation) -> str:
     return FAILURE_MESSAGES.get(operation.kind, NO_RESOURCE)
 
@@ -159,7 +154,7 @@ class ITFlowFace:
         return key
 
     def actor(self, context: KeyContext) -> Actor:
-        return Actor(context.company_id, context.credential_id)
+        return Actor(context.scope.company_id, context.author.credential_id)
 
     def refusal(self, request: ITFlowRequest | None, error: Exception) -> Response | None:
         message = failure_message(request.operation) if request is not None else NO_RESOURCE
@@ -167,8 +162,10 @@ class ITFlowFace:
             return failure(error.message, 400)
         if isinstance(error, OperationFailed):
             return failure(message, headers={"X-Flowsuite-Reason": _header_safe(error.reason)})
+        if isinstance(error, SecretMissing):
+            return failure(error.message, 400)
         if isinstance(error, Refused):
-            return failure(error.message, error.status)
+            return failure(error.message, 403)
         if isinstance(error, (NotFound, Conflict)):
             # The original answers every failed operation with its fixed message; the reason travels aside.
             return failure(message, headers={"X-Flowsuite-Reason": _header_safe(str(error))})
@@ -202,12 +199,14 @@ class ITFlowFace:
 FACE = ITFlowFace({operation.path: operation for operation in OPERATIONS})
 
 
-def _read_call(request: ITFlowRequest, _key: KeyContext) -> ITFlowCall:
-    return ITFlowCall(request.params, parse_page(request.query, request.body, request.max_page_size))
+def _read_query(request: ITFlowRequest, key: KeyContext) -> RecordQuery:
+    page = parse_page(request.query, request.body, request.max_page_size)
+    return read_query(request.operation.resource, request.params, page, key)
 
 
-def _write_call(request: ITFlowRequest, _key: KeyContext) -> ITFlowCall:
-    return ITFlowCall(request.params, Page(0, 0))
+def _write_command(request: ITFlowRequest, key: KeyContext) -> RecordWrite:
+    operation = request.operation
+    return write_command(operation.resource, operation.function, request.params, key)
 
 
 def render(request: ITFlowRequest, result: list[WireRow] | int) -> Response:
@@ -222,14 +221,14 @@ def render(request: ITFlowRequest, result: list[WireRow] | int) -> Response:
     return json_response({"success": "True", "count": result})
 
 
-def _audit(operation: Operation) -> Callable[[KeyContext, ITFlowCall, int], AuditEntry]:
-    action, pk = operation.function, operation.id_param
+def _audit(operation: Operation) -> Callable[[KeyContext, RecordWrite, int], AuditEntry]:
+    action = operation.function
 
-    def entry(key: KeyContext, call: ITFlowCall, result: int) -> AuditEntry:
-        record_id = result if operation.kind == "create" else to_integer(pk, call.params.get(pk))
+    def entry(key: KeyContext, command: RecordWrite, result: int) -> AuditEntry:
+        record_id = result if operation.kind == "create" else command.record_id
         return AuditEntry(
             action=action,
-            description=f"{action} {operation.entity} {record_id} via API ({key.key_name})",
+            description=f"{action} {operation.entity} {record_id} via API ({key.author.name})",
             entity_type=operation.entity,
             entity_id=record_id,
         )
@@ -237,7 +236,7 @@ def _audit(operation: Operation) -> Callable[[KeyContext, ITFlowCall, int], Audi
     return entry
 
 
-ITFlowEndpoint = Endpoint[ITFlowRequest, KeyContext, Any, ITFlowCall, Any]
+ITFlowEndpoint = Endpoint[ITFlowRequest, KeyContext, Any, Any, Any]
 
 
 def endpoint_of(operation: Operation) -> ITFlowEndpoint:
@@ -253,22 +252,22 @@ def endpoint_of(operation: Operation) -> ITFlowEndpoint:
     openapi = describe(operation, failure_message(operation), AUTH_FAILED)
     read, write = operation.read, operation.write
     if read is not None:
-        return Endpoint[ITFlowRequest, KeyContext, ReadConnection, ITFlowCall, list[WireRow] | int](
+        return Endpoint[ITFlowRequest, KeyContext, ReadConnection, RecordQuery, list[WireRow] | int](
             info,
             operation.summary,
             READ,
-            parse=_read_call,
-            run=lambda connection, key, call: read(connection, key, call.params, call.page),
+            parse=_read_query,
+            run=lambda connection, key, query: read(connection, key.scope, query),
             render=render,
             openapi=openapi,
         )
     assert write is not None
-    return Endpoint[ITFlowRequest, KeyContext, Session, ITFlowCall, int](
+    return Endpoint[ITFlowRequest, KeyContext, Session, RecordWrite, int](
         info,
         operation.summary,
         ORM_WRITE,
-        parse=_write_call,
-        run=lambda session, key, call: write(session, key, call.params),
+        parse=_write_command,
+        run=lambda session, key, command: write(session, key.scope, command),
         render=render,
         audit=_audit(operation),
         openapi=openapi,

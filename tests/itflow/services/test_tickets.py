@@ -13,12 +13,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flowsuite.core.audit import Caller
 from flowsuite.core.errors import InvalidInput
 from flowsuite.itflow import models
-from flowsuite.itflow.context import KeyContext
+from flowsuite.itflow.commands import RecordWrite
+from flowsuite.itflow.context import Scope
 from flowsuite.itflow.errors import OperationFailed
-from flowsuite.itflow.params import Params
 from flowsuite.itflow.services.ticket_replies import ticket_replies
 from flowsuite.itflow.services.tickets import (
     STATUS_CLOSED,
@@ -35,23 +34,17 @@ STATUS_OPEN, STATUS_ON_HOLD = 2, 3
 LONG_AGO = dt.datetime(2026, 1, 2, 3, 4, 5)
 
 
-def _person(company_id: int) -> KeyContext:
-    # An all-clients actor without a credential: the console's way of acting for the company.
-    return KeyContext(None, company_id, "tester@example.com", None, "", Caller())
-
-
 def resolve(session: Session, company_id: int, ticket_id: int, client_id: int = 0) -> int:
-    params = Params({}, {"ticket_id": str(ticket_id), "client_id": str(client_id)}, prefer_body=True)
-    return tickets.resolve(session, _person(company_id), params)
+    # An all-clients scope, as the console acts for the company.
+    return tickets.resolve(session, Scope(company_id), RecordWrite(record_id=ticket_id, client_id=client_id))
 
 
 def reply(
     session: Session, company_id: int, ticket_id: int, *, reply_type: str = "Internal", status: int | None = None
 ) -> int:
-    body = {"ticket_id": str(ticket_id), "ticket_reply": "Looked at it.", "ticket_reply_type": reply_type}
-    if status is not None:
-        body["ticket_status"] = str(status)
-    return ticket_replies.create(session, _person(company_id), Params({}, body, prefer_body=True))
+    values = {"ticket_reply_ticket_id": ticket_id, "ticket_reply": "Looked at it.", "ticket_reply_type": reply_type}
+    command = RecordWrite(values=values, ticket_status=status)
+    return ticket_replies.create(session, Scope(company_id), command)
 
 
 def stored(session: Session, ticket_id: int) -> models.Ticket:

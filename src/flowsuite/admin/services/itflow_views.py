@@ -2,12 +2,14 @@
 
 Lists page by keyset (newest first, `before` the last id shown) so that page 1,000 of 50,000 assets costs
 what page one does; a search is a case-insensitive substring match on the columns a person looks for.
-Creating a ticket or a reply goes through the ITFlow face's own resources (numbering, primary contact,
-first response, status), acting as the signed-in person rather than an API key.
+Creating a ticket or a reply calls the ITFlow face's own services (numbering, primary contact, first
+response, status) with the company's whole scope: the form's fields are the API's, read by the same field
+table, and the write is recorded as the signed-in person's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -17,8 +19,9 @@ from sqlalchemy.orm import Session
 from flowsuite.core.audit import Caller
 from flowsuite.core.errors import NotFound
 from flowsuite.itflow import models
-from flowsuite.itflow.context import KeyContext
-from flowsuite.itflow.params import Params
+from flowsuite.itflow.commands import RecordWrite
+from flowsuite.itflow.context import Scope
+from flowsuite.itflow.params import field_values, to_integer
 from flowsuite.itflow.services.ticket_replies import ticket_replies
 from flowsuite.itflow.services.tickets import tickets
 from flowsuite.tenancy.service import record_audit
@@ -292,22 +295,29 @@ def ticket_page(session: Session, company_id: int, ticket_id: int) -> TicketPage
     return TicketPage(row._mapping, [r._mapping for r in replies], [(i, n) for i, n in statuses])
 
 
-def _as_person(company_id: int, email: str, caller: Caller, sealed_data_key: str = "") -> KeyContext:
-    return KeyContext(None, company_id, email, None, sealed_data_key, caller)
+def _filled(form: Mapping[str, str]) -> dict[str, str]:
+    """The form's fields a person filled in: an empty one is left out, as an absent API parameter is."""
+    return {name: value for name, value in form.items() if value != ""}
 
 
-def create_ticket(session: Session, company_id: int, email: str, caller: Caller, fields: dict[str, str]) -> int:
-    """A new ticket, numbered like the API's; `fields` as the API's (`client_id`, `ticket_subject`, ...)."""
-    params = Params({}, {name: value for name, value in fields.items() if value != ""}, prefer_body=True)
-    ticket_id = tickets.create(session, _as_person(company_id, email, caller), params)
+def create_ticket(session: Session, company_id: int, email: str, caller: Caller, form: Mapping[str, str]) -> int:
+    """A new ticket, numbered like the API's; `form` holds the API's field names (`ticket_subject`, ...)
+    and `client_id`."""
+    filled = _filled(form)
+    values = field_values(tickets, tickets.fields, filled.get)
+    command = RecordWrite(client_id=to_integer("client_id", filled.get("client_id")), values=values)
+    ticket_id = tickets.create(session, Scope(company_id), command)
     _audit(session, company_id, email, caller, tickets.entity, ticket_id)
     return ticket_id
 
 
-def add_reply(session: Session, company_id: int, email: str, caller: Caller, fields: dict[str, str]) -> int:
-    """A reply on a ticket (`ticket_id`, `ticket_reply`, `ticket_reply_type`, `ticket_status`, ...)."""
-    params = Params({}, {name: value for name, value in fields.items() if value != ""}, prefer_body=True)
-    reply_id = ticket_replies.create(session, _as_person(company_id, email, caller), params)
+def add_reply(session: Session, company_id: int, email: str, caller: Caller, form: Mapping[str, str]) -> int:
+    """A reply on a ticket (`ticket_id`, `ticket_reply`, `ticket_reply_type`, `ticket_reply_time_worked`), and
+    the status the ticket moves to (`ticket_status`). A person writes it: its `ticket_reply_by` is 0."""
+    filled = _filled(form)
+    values = field_values(ticket_replies, ticket_replies.fields, filled.get)
+    command = RecordWrite(values=values, ticket_status=to_integer("ticket_status", filled.get("ticket_status")))
+    reply_id = ticket_replies.create(session, Scope(company_id), command)
     _audit(session, company_id, email, caller, ticket_replies.entity, reply_id)
     return reply_id
 

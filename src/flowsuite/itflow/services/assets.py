@@ -6,6 +6,7 @@ live on the asset's primary row in `asset_interfaces` (name '1', primary 1), as 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import FromClause, Table, and_, select
@@ -14,13 +15,14 @@ from sqlalchemy.orm import Session
 from flowsuite.core.db import utc_now
 from flowsuite.core.wiretext import wire_text
 from flowsuite.itflow import models
-from flowsuite.itflow.context import KeyContext
-from flowsuite.itflow.params import Params
+from flowsuite.itflow.commands import ColumnValue, RecordWrite
+from flowsuite.itflow.context import Scope
 from flowsuite.itflow.resources import Field, ReadFilter, Resource, assign
 
 INTERFACES: Table = models.AssetInterface.__table__  # type: ignore[assignment]
 
-# The body fields that describe the primary interface, and the interface columns they fill.
+# The body fields that describe the primary interface, and the interface columns they fill (a write's
+# `related` values).
 PRIMARY_INTERFACE_FIELDS = (
     Field("asset_mac", "interface_mac"),
     Field("asset_ip", "interface_ip"),
@@ -74,21 +76,21 @@ class AssetsResource(Resource):
         table = INTERFACES if column.startswith("interface_") else self.table
         return getattr(table.c[column].type, "length", None)
 
-    def after_create(self, session: Session, key: KeyContext, row: Any, params: Params) -> None:
+    def after_create(self, session: Session, scope: Scope, row: Any, command: RecordWrite) -> None:
         """Every asset made through the API gets its primary interface, even with nothing sent for it."""
-        add_primary_interface(session, key, row.asset_id, self.parse_fields(params, PRIMARY_INTERFACE_FIELDS))
+        add_primary_interface(session, scope, row.asset_id, command.related)
 
     def before_update(
-        self, session: Session, key: KeyContext, row: Any, values: dict[str, Any], params: Params
+        self, session: Session, scope: Scope, row: Any, values: dict[str, Any], command: RecordWrite
     ) -> None:
         """Changes only the interface fields that were sent (the original blanks the others)."""
-        sent = self.parse_fields(params, PRIMARY_INTERFACE_FIELDS)
+        sent = dict(command.related)
         if not sent:
             return
         interface = session.scalar(
             select(models.AssetInterface)
             .where(
-                models.AssetInterface.company_id == key.company_id,
+                models.AssetInterface.company_id == scope.company_id,
                 models.AssetInterface.interface_asset_id == row.asset_id,
                 models.AssetInterface.interface_primary == 1,
             )
@@ -96,17 +98,17 @@ class AssetsResource(Resource):
             .limit(1)
         )
         if interface is None:
-            add_primary_interface(session, key, row.asset_id, sent)
+            add_primary_interface(session, scope, row.asset_id, sent)
         elif assign(interface, sent):
             interface.interface_updated_at = utc_now()
 
 
-def add_primary_interface(session: Session, key: KeyContext, asset_id: int, sent: dict[str, Any]) -> None:
+def add_primary_interface(session: Session, scope: Scope, asset_id: int, sent: Mapping[str, ColumnValue]) -> None:
     """Adds the asset's primary interface as the original makes it: named '1', MAC/IP '', network 0 unless sent."""
-    values = {spec.column: spec.create_default() for spec in PRIMARY_INTERFACE_FIELDS} | sent
+    values = {**{spec.column: spec.create_default() for spec in PRIMARY_INTERFACE_FIELDS}, **sent}
     session.add(
         models.AssetInterface(
-            company_id=key.company_id,
+            company_id=scope.company_id,
             interface_name="1",
             interface_primary=1,
             interface_asset_id=asset_id,

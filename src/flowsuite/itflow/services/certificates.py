@@ -14,8 +14,8 @@ from cryptography.x509.oid import NameOID
 from sqlalchemy.orm import Session
 
 from flowsuite.itflow import models
-from flowsuite.itflow.context import KeyContext
-from flowsuite.itflow.params import Params
+from flowsuite.itflow.commands import RecordWrite
+from flowsuite.itflow.context import Scope
 from flowsuite.itflow.resources import Field, ReadFilter, Resource
 
 
@@ -35,11 +35,11 @@ def certificate_facts(public_key: str) -> tuple[dt.date, str] | None:
 
 
 class CertificatesResource(Resource):
-    def before_create(self, session: Session, key: KeyContext, values: dict[str, Any], params: Params) -> None:
+    def before_create(self, session: Session, scope: Scope, values: dict[str, Any], command: RecordWrite) -> None:
         self.fill_from_public_key(values, values["certificate_expire"], values["certificate_issued_by"])
 
     def before_update(
-        self, session: Session, key: KeyContext, row: Any, values: dict[str, Any], params: Params
+        self, session: Session, scope: Scope, row: Any, values: dict[str, Any], command: RecordWrite
     ) -> None:
         if "certificate_public_key" in values:
             expire = values.get("certificate_expire", row.certificate_expire)

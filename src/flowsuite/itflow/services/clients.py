@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 
 from flowsuite.core.db import utc_now
 from flowsuite.itflow import models
-from flowsuite.itflow.context import KeyContext
+from flowsuite.itflow.commands import RecordWrite
+from flowsuite.itflow.context import Scope
 from flowsuite.itflow.errors import OperationFailed
-from flowsuite.itflow.params import Params
 from flowsuite.itflow.resources import Field, ReadFilter, Resource, deny_scoped
 
 # Tables whose rows belong to a client; a client that still owns any of them is not deleted.
@@ -37,22 +37,22 @@ def _website(value: str) -> str:
 
 
 class ClientsResource(Resource):
-    def before_create(self, session: Session, key: KeyContext, values: dict[str, Any], params: Params) -> None:
-        deny_scoped(key, "create clients")
+    def before_create(self, session: Session, scope: Scope, values: dict[str, Any], command: RecordWrite) -> None:
+        deny_scoped(scope, "create clients")
         values["client_accessed_at"] = utc_now()
 
-    def delete(self, session: Session, key: KeyContext, params: Params) -> int:
-        row = self.load_for_write(session, key, params, "client_id")
+    def delete(self, session: Session, scope: Scope, command: RecordWrite) -> int:
+        row = self.load_for_write(session, scope, command)
         for model, column in _OWNED:
             table = model.__table__
             owned = session.scalar(
                 select(table.c.company_id)
-                .where(table.c.company_id == key.company_id, table.c[column] == row.client_id)
+                .where(table.c.company_id == scope.company_id, table.c[column] == row.client_id)
                 .limit(1)
             )
             if owned is not None:
                 raise OperationFailed(f"client {row.client_id} still has {model.__tablename__.removeprefix('itflow_')}")
-        return super().delete(session, key, params)
+        return super().delete(session, scope, command)
 
 
 clients = ClientsResource(

@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 
 from flowsuite.core.db import utc_now
 from flowsuite.itflow import models
-from flowsuite.itflow.context import KeyContext
+from flowsuite.itflow.commands import RecordWrite
+from flowsuite.itflow.context import Scope
 from flowsuite.itflow.errors import OperationFailed
-from flowsuite.itflow.params import Params
 from flowsuite.itflow.resources import Field, ReadFilter, Resource, digits_only, filter_value_param
 
 PHONE_OR_MOBILE = "contact_phone_or_mobile"
@@ -38,24 +38,24 @@ class ContactsResource(Resource):
             return or_(_CONTACTS.c.contact_phone == number, _CONTACTS.c.contact_mobile == number)
         return super().filter_condition(read_filter)
 
-    def before_create(self, session: Session, key: KeyContext, values: dict[str, Any], params: Params) -> None:
+    def before_create(self, session: Session, scope: Scope, values: dict[str, Any], command: RecordWrite) -> None:
         client_id = values["contact_client_id"]
-        self.refuse_taken_email(session, key, client_id, values["contact_email"], None)
+        self.refuse_taken_email(session, scope, client_id, values["contact_email"], None)
         if values["contact_primary"]:
-            self.reset_primary(session, key, client_id, None)
+            self.reset_primary(session, scope, client_id, None)
 
     def before_update(
-        self, session: Session, key: KeyContext, row: Any, values: dict[str, Any], params: Params
+        self, session: Session, scope: Scope, row: Any, values: dict[str, Any], command: RecordWrite
     ) -> None:
         email = values.get("contact_email")
         if email is not None and email.lower() != (row.contact_email or "").lower():
-            self.refuse_taken_email(session, key, row.contact_client_id, email, row.contact_id)
+            self.refuse_taken_email(session, scope, row.contact_client_id, email, row.contact_id)
         # Runs after load_for_write found the contact: a bad id no longer clears the client's primary.
         if values.get("contact_primary"):
-            self.reset_primary(session, key, row.contact_client_id, row.contact_id)
+            self.reset_primary(session, scope, row.contact_client_id, row.contact_id)
 
     def refuse_taken_email(
-        self, session: Session, key: KeyContext, client_id: int, email: str, contact_id: int | None
+        self, session: Session, scope: Scope, client_id: int, email: str, contact_id: int | None
     ) -> None:
         """OperationFailed if another contact of the client (archived ones too) has this e-mail.
 
@@ -64,7 +64,7 @@ class ContactsResource(Resource):
         """
         taken = session.scalar(
             select(models.Contact.contact_id).where(
-                models.Contact.company_id == key.company_id,
+                models.Contact.company_id == scope.company_id,
                 models.Contact.contact_client_id == client_id,
                 func.lower(models.Contact.contact_email) == email.lower(),
                 models.Contact.contact_id != (contact_id or 0),
@@ -73,12 +73,12 @@ class ContactsResource(Resource):
         if taken is not None:
             raise OperationFailed(f"contact {taken} of client {client_id} already has this e-mail")
 
-    def reset_primary(self, session: Session, key: KeyContext, client_id: int, keep: int | None) -> None:
+    def reset_primary(self, session: Session, scope: Scope, client_id: int, keep: int | None) -> None:
         """Makes every other contact of the client non-primary, so the one being written is the only one."""
         session.execute(
             update(models.Contact)
             .where(
-                models.Contact.company_id == key.company_id,
+                models.Contact.company_id == scope.company_id,
                 models.Contact.contact_client_id == client_id,
                 models.Contact.contact_primary != 0,
                 models.Contact.contact_id != (keep or 0),
@@ -87,7 +87,7 @@ class ContactsResource(Resource):
             execution_options={"synchronize_session": False},
         )
 
-    def on_archive(self, session: Session, key: KeyContext, row: Any, archived: bool) -> None:
+    def on_archive(self, session: Session, scope: Scope, row: Any, archived: bool) -> None:
         # As the original: an archived contact stops being important, billing or technical; unarchiving
         # does not bring the flags back, and the primary flag is left alone.
         if archived:

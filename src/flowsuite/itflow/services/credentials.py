@@ -7,19 +7,17 @@ refused instead of answering `false` fields or storing values nobody can ever de
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from flowsuite.core.db import utc_now
-from flowsuite.core.errors import InvalidInput
 from flowsuite.core.secrets import UnsealError
 from flowsuite.core.wiretext import Readable
 from flowsuite.itflow import crypto, models
-from flowsuite.itflow.context import KeyContext
-from flowsuite.itflow.errors import Refused
-from flowsuite.itflow.params import Params, to_text
+from flowsuite.itflow.commands import DecryptMaterial, RecordQuery, RecordWrite
+from flowsuite.itflow.context import Scope
+from flowsuite.itflow.errors import Refused, SecretMissing
 from flowsuite.itflow.resources import Field, ReadFilter, Resource, WireRow
 
 DECRYPT_PASSWORD = "api_key_decrypt_password"
@@ -27,9 +25,10 @@ MISSING_PASSWORD = "api_key_decrypt_password is required for credentials."
 WRONG_PASSWORD = "The decrypt password (api_key_decrypt_password) does not match this API key."
 SEALED_COLUMNS = ("credential_username", "credential_password")
 
-# The original's length guard, in its order: bytes for the two sealed fields, characters for the rest.
-_BYTE_LIMITS = (("credential_username", 350), ("credential_password", 350))
-_CHARACTER_LIMITS = (
+# The original's "too long to store" guard on the fields sent, checked before anything else, in its order:
+# bytes for the two sealed fields (as sent), characters for the rest (trimmed).
+BYTE_LIMITS = (("credential_username", 350), ("credential_password", 350))
+CHARACTER_LIMITS = (
     ("credential_name", 200),
     ("credential_description", 500),
     ("credential_uri", 500),
@@ -39,50 +38,45 @@ _CHARACTER_LIMITS = (
 
 
 class CredentialsResource(Resource):
-    def data_key(self, key: KeyContext, params: Params) -> bytes:
+    def data_key(self, scope: Scope, decrypt: DecryptMaterial | None) -> bytes:
         """The company's data key, opened with the decrypt password the request brings."""
-        password = to_text(DECRYPT_PASSWORD, params.get(DECRYPT_PASSWORD))
-        if not password:
-            raise Refused(MISSING_PASSWORD, 400)
+        if decrypt is None or not decrypt.decrypt_password:
+            raise SecretMissing(MISSING_PASSWORD)
         try:
-            return crypto.open_for_key(key.sealed_data_key, key.company_id, password)
+            return crypto.open_for_key(decrypt.sealed_data_key, scope.company_id, decrypt.decrypt_password)
         except crypto.WrongDecryptPassword as error:
-            raise Refused(WRONG_PASSWORD, 403) from error
+            raise Refused(WRONG_PASSWORD) from error
 
-    def delete(self, session: Session, key: KeyContext, params: Params) -> int:
+    def delete(self, session: Session, scope: Scope, command: RecordWrite) -> int:
         # Nothing is decrypted, but a key without its decrypt password may not touch credentials at all.
-        self.data_key(key, params)
-        return super().delete(session, key, params)
+        self.data_key(scope, command.decrypt)
+        return super().delete(session, scope, command)
 
-    def parse_fields(self, params: Params, fields: Iterable[Field] | None = None) -> dict[str, Any]:
-        check_lengths(params)
-        return super().parse_fields(params, fields)
-
-    def before_create(self, session: Session, key: KeyContext, values: dict[str, Any], params: Params) -> None:
-        data_key = self.data_key(key, params)
+    def before_create(self, session: Session, scope: Scope, values: dict[str, Any], command: RecordWrite) -> None:
+        data_key = self.data_key(scope, command.decrypt)
         for column in SEALED_COLUMNS:
-            values[column] = crypto.encrypt_field(data_key, key.company_id, column, values[column])
+            values[column] = crypto.encrypt_field(data_key, scope.company_id, column, values[column])
 
     def before_update(
-        self, session: Session, key: KeyContext, row: Any, values: dict[str, Any], params: Params
+        self, session: Session, scope: Scope, row: Any, values: dict[str, Any], command: RecordWrite
     ) -> None:
-        data_key = self.data_key(key, params)
+        data_key = self.data_key(scope, command.decrypt)
         for column in SEALED_COLUMNS:
             if column not in values:
                 continue
             # A fresh seal differs every time; only a different plaintext is a change.
-            if self.opened(data_key, key.company_id, column, getattr(row, column)) == values[column]:
+            if self.opened(data_key, scope.company_id, column, getattr(row, column)) == values[column]:
                 del values[column]
             else:
-                values[column] = crypto.encrypt_field(data_key, key.company_id, column, values[column])
+                values[column] = crypto.encrypt_field(data_key, scope.company_id, column, values[column])
         if "credential_password" in values:
             values["credential_password_changed_at"] = utc_now()
 
-    def finish_rows(self, session: Readable, key: KeyContext, params: Params, rows: list[WireRow]) -> list[WireRow]:
-        data_key = self.data_key(key, params)
+    def finish_rows(self, session: Readable, scope: Scope, query: RecordQuery, rows: list[WireRow]) -> list[WireRow]:
+        data_key = self.data_key(scope, query.decrypt)
         for row in rows:
             for column in SEALED_COLUMNS:
-                row[column] = self.opened(data_key, key.company_id, column, row[column])
+                row[column] = self.opened(data_key, scope.company_id, column, row[column])
         return rows
 
     @staticmethod
@@ -95,18 +89,6 @@ class CredentialsResource(Resource):
             return crypto.decrypt_field(data_key, company_id, column, sealed)
         except UnsealError:
             return None
-
-
-def check_lengths(params: Params) -> None:
-    """The original's "too long to store" guard, on the fields sent, before anything else."""
-    for name, limit in _BYTE_LIMITS:
-        value = to_text(name, params.get(name), strip=False)
-        if value is not None and len(value.encode()) > limit:
-            raise InvalidInput(name, f"{name} is too long to store.")
-    for name, limit in _CHARACTER_LIMITS:
-        value = to_text(name, params.get(name))
-        if value is not None and len(value) > limit:
-            raise InvalidInput(name, f"{name} is too long to store.")
 
 
 credentials = CredentialsResource(

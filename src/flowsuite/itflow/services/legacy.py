@@ -26,7 +26,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from flowsuite.core.db import ReadSession
 from flowsuite.core.errors import InvalidInput, NotFound
 from flowsuite.itflow import models
-from flowsuite.itflow.context import KeyContext
+from flowsuite.itflow.context import Author, Scope
 from flowsuite.itflow.params import to_integer, to_text
 from flowsuite.tenancy.service import record_audit
 
@@ -166,42 +166,43 @@ def only_digits(text: str | None) -> str:
 # ---- actions -----------------------------------------------------------------------------------
 
 
-def perform(session: Session, key: KeyContext, request: LegacyRequest) -> LegacyAnswer:
-    """Runs every action of `request` for `key`; writes are flushed, never committed here."""
+def perform(session: Session, scope: Scope, author: Author, request: LegacyRequest) -> LegacyAnswer:
+    """Runs every action of `request` in `scope`, recording its writes as `author`'s; writes are flushed,
+    never committed here."""
     answer = LegacyAnswer()
     if request.phonebook:
-        answer.phonebook = phonebook(session, key)
+        answer.phonebook = phonebook(session, scope)
         return answer
     if request.cid is not None:
-        answer.caller = caller_id(session, key, request.cid)
-    _read_actions(session, key, request, answer)
+        answer.caller = caller_id(session, scope, author, request.cid)
+    _read_actions(session, scope, request, answer)
     if request.new_asset is not None:
-        answer.added_asset_id = add_asset(session, key, request.new_asset)
+        answer.added_asset_id = add_asset(session, scope, author, request.new_asset)
     return answer
 
 
-def look_up(session: ReadSession, key: KeyContext, request: LegacyRequest) -> LegacyAnswer:
+def look_up(session: ReadSession, scope: Scope, request: LegacyRequest) -> LegacyAnswer:
     """Runs the actions of a request that changes nothing (`request.writes` is false)."""
     answer = LegacyAnswer()
     if request.phonebook:
-        answer.phonebook = phonebook(session, key)
+        answer.phonebook = phonebook(session, scope)
         return answer
-    _read_actions(session, key, request, answer)
+    _read_actions(session, scope, request, answer)
     return answer
 
 
-def _read_actions(session: Reads, key: KeyContext, request: LegacyRequest, answer: LegacyAnswer) -> None:
+def _read_actions(session: Reads, scope: Scope, request: LegacyRequest, answer: LegacyAnswer) -> None:
     if request.client_emails:
-        answer.client_emails = client_emails(session, key)
+        answer.client_emails = client_emails(session, scope)
     if request.balance_client_id is not None:
-        answer.balance = account_balance(session, key, request.balance_client_id)
+        answer.balance = account_balance(session, scope, request.balance_client_id)
 
 
-def _visible(key: KeyContext, client_column: InstrumentedAttribute[int]) -> ColumnElement[bool]:
+def _visible(scope: Scope, client_column: InstrumentedAttribute[int]) -> ColumnElement[bool]:
     """A client-scoped key sees its own client's rows and the global ones (client 0)."""
-    if key.client_id is None:
+    if scope.client_id is None:
         return true()
-    return or_(client_column == 0, client_column == key.client_id)
+    return or_(client_column == 0, client_column == scope.client_id)
 
 
 @dataclass(frozen=True)
@@ -224,7 +225,7 @@ _CALLER_SOURCES = (
 )
 
 
-def _match_phone(session: Reads, key: KeyContext, source: _PhoneSource, digits: str) -> tuple[int, str] | None:
+def _match_phone(session: Reads, scope: Scope, source: _PhoneSource, digits: str) -> tuple[int, str] | None:
     """The first (lowest id) row of `source` whose number has exactly these digits."""
     phone = source.column(source.phone_column)
     # "%5%5%5%0%1%" finds every stored number holding these digits in order, however it is formatted;
@@ -233,8 +234,8 @@ def _match_phone(session: Reads, key: KeyContext, source: _PhoneSource, digits: 
     statement = (
         select(source.column("id"), source.column("name"), phone)
         .where(
-            source.model.company_id == key.company_id,
-            _visible(key, source.column("client_id")),
+            source.model.company_id == scope.company_id,
+            _visible(scope, source.column("client_id")),
             source.column("archived_at").is_(None),
             phone.like(pattern),
         )
@@ -246,14 +247,14 @@ def _match_phone(session: Reads, key: KeyContext, source: _PhoneSource, digits: 
     return None
 
 
-def caller_id(session: Session, key: KeyContext, digits: str) -> CallerName:
+def caller_id(session: Session, scope: Scope, author: Author, digits: str) -> CallerName:
     """The caller's name: a contact by phone, then by mobile, then a location, then a vendor.
 
     Every call is recorded in the audit log, known caller or not (the original logged it too).
     """
     entity, entity_id, name = "", None, ""
     for source in _CALLER_SOURCES:
-        match = _match_phone(session, key, source, digits)
+        match = _match_phone(session, scope, source, digits)
         if match is not None:
             entity, (entity_id, name) = source.entity, match
             break
@@ -261,17 +262,17 @@ def caller_id(session: Session, key: KeyContext, digits: str) -> CallerName:
         session,
         face="itflow",
         action="inbound_call",
-        caller=key.caller,
-        company_id=key.company_id,
-        credential_id=key.credential_id,
+        caller=author.caller,
+        company_id=scope.company_id,
+        credential_id=author.credential_id,
         entity_type=entity,
         entity_id=entity_id,
-        description=f"Inbound call from {name or 'an unknown caller'} - {digits} via api.php ({key.key_name})",
+        description=f"Inbound call from {name or 'an unknown caller'} - {digits} via api.php ({author.name})",
     )
     return CallerName(name, digits)
 
 
-def _primary_contacts(session: Reads, key: KeyContext) -> list[Any]:
+def _primary_contacts(session: Reads, scope: Scope) -> list[Any]:
     """Each client's primary contact (the lowest id if a client has several), by client name."""
     client, contact = models.Client, models.Contact
     statement = (
@@ -285,15 +286,15 @@ def _primary_contacts(session: Reads, key: KeyContext) -> list[Any]:
         )
         .join(contact, (contact.company_id == client.company_id) & (contact.contact_client_id == client.client_id))
         .where(
-            client.company_id == key.company_id,
+            client.company_id == scope.company_id,
             client.client_archived_at.is_(None),
             contact.contact_primary == 1,
             contact.contact_archived_at.is_(None),
         )
         .order_by(client.client_name, client.client_id, contact.contact_id)
     )
-    if key.client_id is not None:
-        statement = statement.where(client.client_id == key.client_id)
+    if scope.client_id is not None:
+        statement = statement.where(client.client_id == scope.client_id)
     rows, seen = [], set()
     for row in session.execute(statement):
         if row.client_id not in seen:
@@ -302,13 +303,13 @@ def _primary_contacts(session: Reads, key: KeyContext) -> list[Any]:
     return rows
 
 
-def phonebook(session: Reads, key: KeyContext) -> list[PhonebookEntry]:
+def phonebook(session: Reads, scope: Scope) -> list[PhonebookEntry]:
     """Clients' primary contacts (group 0), then vendors (group 1), each by name.
 
     A contact without a desk phone is listed with their mobile; one with neither is left out.
     """
     entries = []
-    for row in _primary_contacts(session, key):
+    for row in _primary_contacts(session, scope):
         number = row.contact_phone or row.contact_mobile
         if number:
             entries.append(PhonebookEntry(row.contact_name, number, PHONEBOOK_CLIENTS))
@@ -316,8 +317,8 @@ def phonebook(session: Reads, key: KeyContext) -> list[PhonebookEntry]:
     vendors = session.execute(
         select(vendor.vendor_name, vendor.vendor_phone)
         .where(
-            vendor.company_id == key.company_id,
-            _visible(key, vendor.vendor_client_id),
+            vendor.company_id == scope.company_id,
+            _visible(scope, vendor.vendor_client_id),
             vendor.vendor_archived_at.is_(None),
         )
         .order_by(vendor.vendor_name, vendor.vendor_id)
@@ -329,22 +330,22 @@ def phonebook(session: Reads, key: KeyContext) -> list[PhonebookEntry]:
     return entries
 
 
-def client_emails(session: Reads, key: KeyContext) -> list[EmailLine]:
+def client_emails(session: Reads, scope: Scope) -> list[EmailLine]:
     """One line per client whose primary contact has an email address, by client name."""
     return [
         EmailLine(row.client_name, row.contact_name, row.contact_email)
-        for row in _primary_contacts(session, key)
+        for row in _primary_contacts(session, scope)
         if row.contact_email
     ]
 
 
-def _client_in_scope(session: Reads, key: KeyContext, client_id: int) -> bool:
+def _client_in_scope(session: Reads, scope: Scope, client_id: int) -> bool:
     """Whether the client exists in the key's company and the key may see it."""
-    if key.client_id is not None and client_id != key.client_id:
+    if scope.client_id is not None and client_id != scope.client_id:
         return False
     found = session.scalar(
         select(models.Client.client_id).where(
-            models.Client.company_id == key.company_id, models.Client.client_id == client_id
+            models.Client.company_id == scope.company_id, models.Client.client_id == client_id
         )
     )
     return found is not None
@@ -355,15 +356,15 @@ def _money(value: Any) -> Decimal:
     return Decimal(str(value or 0)).quantize(Decimal("0.01"))
 
 
-def account_balance(session: Reads, key: KeyContext, client_id: int) -> Decimal:
+def account_balance(session: Reads, scope: Scope, client_id: int) -> Decimal:
     """What the client owes: its invoices except drafts and cancelled ones, minus every payment made
     on any of its invoices (so a payment on a cancelled invoice still counts, as in the original)."""
-    if not _client_in_scope(session, key, client_id):
+    if not _client_in_scope(session, scope, client_id):
         raise NotFound(f"No client with client_id {client_id}.")
     invoice, payment = models.Invoice, models.Payment
     invoiced = session.scalar(
         select(func.sum(invoice.invoice_amount)).where(
-            invoice.company_id == key.company_id,
+            invoice.company_id == scope.company_id,
             invoice.invoice_client_id == client_id,
             invoice.invoice_status.not_in(UNBILLED_STATUSES),
         )
@@ -371,24 +372,24 @@ def account_balance(session: Reads, key: KeyContext, client_id: int) -> Decimal:
     paid = session.scalar(
         select(func.sum(payment.payment_amount))
         .join(invoice, (invoice.company_id == payment.company_id) & (invoice.invoice_id == payment.payment_invoice_id))
-        .where(payment.company_id == key.company_id, invoice.invoice_client_id == client_id)
+        .where(payment.company_id == scope.company_id, invoice.invoice_client_id == client_id)
     )
     return _money(invoiced) - _money(paid)
 
 
-def add_asset(session: Session, key: KeyContext, new: NewAsset) -> int:
+def add_asset(session: Session, scope: Scope, author: Author, new: NewAsset) -> int:
     """Inserts the asset with an empty primary interface, as the v1 assets/create does; returns its id.
 
     The client rules are the v1 API's: an all-clients key must name an existing client; a client-scoped
     key writes to its own client, and naming another one fails as if that client did not exist.
     """
-    client_id = new.client_id if new.client_id is not None else key.client_id
+    client_id = new.client_id if new.client_id is not None else scope.client_id
     if client_id is None:
         raise InvalidInput("client_id", "client_id is required to add an asset.")
-    if not _client_in_scope(session, key, client_id):
+    if not _client_in_scope(session, scope, client_id):
         raise InvalidInput("client_id", f"No client with client_id {client_id}.")
     asset = models.Asset(
-        company_id=key.company_id,
+        company_id=scope.company_id,
         asset_name=new.name,
         asset_client_id=client_id,
         asset_description="",
@@ -401,7 +402,7 @@ def add_asset(session: Session, key: KeyContext, new: NewAsset) -> int:
     session.flush()
     session.add(
         models.AssetInterface(
-            company_id=key.company_id,
+            company_id=scope.company_id,
             interface_name="1",
             interface_mac="",
             interface_ip="",
@@ -414,12 +415,12 @@ def add_asset(session: Session, key: KeyContext, new: NewAsset) -> int:
         session,
         face="itflow",
         action="create",
-        caller=key.caller,
-        company_id=key.company_id,
-        credential_id=key.credential_id,
+        caller=author.caller,
+        company_id=scope.company_id,
+        credential_id=author.credential_id,
         entity_type="asset",
         entity_id=asset.asset_id,
-        description=f"create asset {asset.asset_id} via api.php ({key.key_name})",
+        description=f"create asset {asset.asset_id} via api.php ({author.name})",
     )
     session.flush()
     return asset.asset_id

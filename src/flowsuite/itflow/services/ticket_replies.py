@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Hashable
 from typing import Any, NamedTuple
 
@@ -14,9 +13,9 @@ from flowsuite.core.db import utc_now
 from flowsuite.core.errors import InvalidInput
 from flowsuite.core.wiretext import wire_text
 from flowsuite.itflow import models
-from flowsuite.itflow.context import KeyContext
+from flowsuite.itflow.commands import RecordQuery, RecordWrite
+from flowsuite.itflow.context import Scope
 from flowsuite.itflow.errors import OperationFailed
-from flowsuite.itflow.params import Params, to_integer, to_text
 from flowsuite.itflow.resources import Field, ReadFilter, Resource
 from flowsuite.itflow.services.tickets import move_to_status
 from flowsuite.tenancy.models import ApiCredential
@@ -29,7 +28,6 @@ _TICKET_COLUMNS = ("ticket_prefix", "ticket_number", "ticket_subject", "ticket_c
 # What the API may write, and what a read may ask for (client replies come from the client portal).
 WRITABLE_TYPES = {"internal": "Internal", "public": "Public"}
 READABLE_TYPES = {**WRITABLE_TYPES, "client": "Client"}
-_TIME_WORKED = re.compile(r"(\d{1,3}):([0-5]\d):([0-5]\d)")
 
 
 class ReplyView(NamedTuple):
@@ -47,21 +45,6 @@ def reply_type(value: str) -> str:
     if kind is None:
         raise InvalidInput("ticket_reply_type", "ticket_reply_type must be Internal or Public.")
     return kind
-
-
-def time_worked(value: str) -> dt.time:
-    """H:MM:SS (one to three hour digits, as the original accepts) as a time of day.
-
-    The column is a TIME of day, so a single reply can book at most 23:59:59.
-    """
-    name = "ticket_reply_time_worked"
-    match = _TIME_WORKED.fullmatch(value)
-    if match is None:
-        raise InvalidInput(name, f"{name} must be a duration as H:MM:SS.")
-    hours, minutes, seconds = (int(part) for part in match.groups())
-    if hours > 23:
-        raise InvalidInput(name, f"{name} must be below 24:00:00.")
-    return dt.time(hours, minutes, seconds)
 
 
 class TicketRepliesResource(Resource):
@@ -85,11 +68,9 @@ class TicketRepliesResource(Resource):
         # ticket_reply_by holds the API key (credential) that wrote the reply; its name stands for the user.
         return joined, [*columns, *ticket_columns, _KEYS.c.name.label("ticket_reply_by_name")]
 
-    def read_variant(self, params: Params) -> tuple[Hashable, dict[str, Any]]:
-        # An unknown `type` is ignored, as in the original; `include_archived` counts unless empty or 0.
-        kind = READABLE_TYPES.get((to_text("type", params.get("type")) or "").lower())
-        include_archived = to_text("include_archived", params.get("include_archived")) not in (None, "", "0")
-        return ReplyView(kind is not None, include_archived), {} if kind is None else {"reply_type": kind}
+    def read_variant(self, query: RecordQuery) -> tuple[Hashable, dict[str, Any]]:
+        kind = query.reply_type
+        return ReplyView(kind is not None, query.include_archived), {} if kind is None else {"reply_type": kind}
 
     def variant_conditions(self, variant: Hashable) -> list[ColumnElement[bool]]:
         assert isinstance(variant, ReplyView)
@@ -100,41 +81,35 @@ class TicketRepliesResource(Resource):
             conditions.append(_REPLIES.c.ticket_reply_archived_at.is_(None))
         return conditions
 
-    def parse_value(self, spec: Field, raw: Any) -> Any:
-        if spec.column == "ticket_reply_time_worked":
-            return time_worked(to_text(spec.param, raw) or "")
-        return super().parse_value(spec, raw)
-
-    def before_create(self, session: Session, key: KeyContext, values: dict[str, Any], params: Params) -> None:
-        status_id = to_integer("ticket_status", params.get("ticket_status"))
-        ticket = self.parent_ticket(session, key, params, values["ticket_reply_ticket_id"])
+    def before_create(self, session: Session, scope: Scope, values: dict[str, Any], command: RecordWrite) -> None:
+        status_id = command.ticket_status
+        ticket = self.parent_ticket(session, scope, command, values["ticket_reply_ticket_id"])
         if status_id:
-            self.require_status(session, key, status_id)
+            self.require_status(session, scope, status_id)
             move_to_status(ticket, status_id)
         if values["ticket_reply_type"] == "Public" and ticket.ticket_first_response_at is None:
             ticket.ticket_first_response_at = utc_now()
-        # The writer: the API key's credential, or 0 for a person in the console (ITFlow's "no user").
-        values["ticket_reply_by"] = key.credential_id or 0
+        values["ticket_reply_by"] = command.reply_by
 
-    def parent_ticket(self, session: Session, key: KeyContext, params: Params, ticket_id: int) -> models.Ticket:
-        """The ticket replied to: it must be visible to the key, and the target client's if one is named."""
+    def parent_ticket(self, session: Session, scope: Scope, command: RecordWrite, ticket_id: int) -> models.Ticket:
+        """The ticket replied to: it must be in the scope, and the target client's if one is named."""
         ticket = session.scalar(
             select(models.Ticket).where(
-                models.Ticket.company_id == key.company_id, models.Ticket.ticket_id == ticket_id
+                models.Ticket.company_id == scope.company_id, models.Ticket.ticket_id == ticket_id
             )
         )
         if ticket is None:
             raise OperationFailed(f"no ticket with ticket_id {ticket_id}")
         # A scoped key always targets its own client; an all-clients key only when it sends client_id.
-        wanted = self.target_client(key, params) or None
+        wanted = self.target_client(scope, command) or None
         if wanted is not None and ticket.ticket_client_id != wanted:
             raise OperationFailed(f"ticket {ticket_id} does not belong to client {wanted}")
         return ticket
 
-    def require_status(self, session: Session, key: KeyContext, status_id: int) -> None:
+    def require_status(self, session: Session, scope: Scope, status_id: int) -> None:
         exists = session.scalar(
             select(models.TicketStatus.ticket_status_id).where(
-                models.TicketStatus.company_id == key.company_id, models.TicketStatus.ticket_status_id == status_id
+                models.TicketStatus.company_id == scope.company_id, models.TicketStatus.ticket_status_id == status_id
             )
         )
         if exists is None:
@@ -152,7 +127,8 @@ ticket_replies = TicketRepliesResource(
         Field("ticket_id", "ticket_reply_ticket_id", "int", required=True),
         Field("ticket_reply", "ticket_reply", "html", required=True),
         Field("ticket_reply_type", "ticket_reply_type", transform=reply_type, default="Internal"),
-        Field("ticket_reply_time_worked", "ticket_reply_time_worked", default=dt.time(0, 0, 0)),
+        # A TIME of day: a single reply books at most 23:59:59.
+        Field("ticket_reply_time_worked", "ticket_reply_time_worked", "duration", default=dt.time(0, 0, 0)),
     ),
     read_filters=(
         ReadFilter("ticket_reply_id", "ticket_reply_id", by_id=True),

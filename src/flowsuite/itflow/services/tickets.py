@@ -11,9 +11,9 @@ from flowsuite.core.db import utc_now
 from flowsuite.core.secrets import new_token
 from flowsuite.core.wiretext import PreparedQuery, PreparedWrite, insert_statement, timestamp_param, wire_text
 from flowsuite.itflow import models
-from flowsuite.itflow.context import KeyContext
+from flowsuite.itflow.commands import RecordWrite
+from flowsuite.itflow.context import Scope
 from flowsuite.itflow.errors import OperationFailed
-from flowsuite.itflow.params import Params
 from flowsuite.itflow.resources import Field, ReadFilter, Resource
 
 # ITFlow's seeded statuses that carry meaning of their own (keys.DEFAULT_TICKET_STATUSES).
@@ -127,24 +127,24 @@ class TicketsResource(Resource):
         status_columns = [wire_text(c, dialect).label(c.name) for c in self.wire_columns(_STATUSES)]
         return joined, [*columns, *status_columns]
 
-    def before_create(self, session: Session, key: KeyContext, values: dict[str, Any], params: Params) -> None:
-        values["ticket_prefix"], values["ticket_number"] = next_ticket_number(session, key.company_id)
+    def before_create(self, session: Session, scope: Scope, values: dict[str, Any], command: RecordWrite) -> None:
+        values["ticket_prefix"], values["ticket_number"] = next_ticket_number(session, scope.company_id)
         values["ticket_source"] = "API"
         values["ticket_status"] = STATUS_NEW
         values["ticket_url_key"] = new_token(32)
         values["ticket_created_at"] = timestamp_param(utc_now())
         client_id = values["ticket_client_id"]
         if not values["ticket_contact_id"] and client_id:
-            values["ticket_contact_id"] = primary_contact(session, key.company_id, client_id)
+            values["ticket_contact_id"] = primary_contact(session, scope.company_id, client_id)
 
-    def insert(self, session: Session, key: KeyContext, values: dict[str, Any], params: Params) -> int:
+    def insert(self, session: Session, scope: Scope, values: dict[str, Any], command: RecordWrite) -> int:
         # A prepared INSERT ... RETURNING on the driver cursor instead of an ORM flush.
-        _, inserted = _INSERT_TICKET.execute(session, {**values, "company_id": key.company_id})
+        _, inserted = _INSERT_TICKET.execute(session, {**values, "company_id": scope.company_id})
         return int(inserted[0][0])
 
-    def resolve(self, session: Session, key: KeyContext, params: Params) -> int:
+    def resolve(self, session: Session, scope: Scope, command: RecordWrite) -> int:
         """tickets/resolve: marks one ticket of the target client resolved; refused if it already is."""
-        ticket = self.load_for_write(session, key, params, "ticket_id")
+        ticket = self.load_for_write(session, scope, command)
         if ticket.ticket_resolved_at is not None:
             raise OperationFailed(f"ticket {ticket.ticket_id} is already resolved")
         move_to_status(ticket, STATUS_RESOLVED)
