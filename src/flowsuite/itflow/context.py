@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flowsuite.core.audit import Caller
+from flowsuite.core.audit import Actor, Caller
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,3 +39,8 @@ class KeyContext:
     author: Author
     # The company's data key sealed under this key's decrypt password (credentials open it).
     sealed_data_key: str
+
+    @property
+    def actor(self) -> Actor:
+        """The tenant and the credential, as the pipeline records them."""
+        return Actor(self.scope.company_id, self.author.credential_id)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from flowsuite.core.audit import Caller
 from flowsuite.core.errors import InvalidInput
+from flowsuite.core.pipeline import Rejected
 from flowsuite.core.secrets import ServerSecret, new_token
 from flowsuite.core.wiretext import Readable
 from flowsuite.itflow.context import Author, KeyContext, Scope
@@ -134,6 +135,14 @@ def list_keys(session: Session, company_id: int) -> list[KeyInfo]:
 
 def revoke_key(session: Session, credential_id: int) -> None:
     revoke_credential(session, credential_id, FACE)
+
+
+def key_for(source: Readable, secret: ServerSecret, presented: str, caller: Caller, endpoint_path: str) -> KeyContext:
+    """The valid key `presented` names; Rejected otherwise, noted in the audit log with the endpoint."""
+    key = authenticate(source, secret, presented, caller)
+    if key is None:
+        raise Rejected(f"Incorrect or expired key (endpoint: {endpoint_path})")
+    return key
 
 
 def authenticate(source: Readable, secret: ServerSecret, presented: str, caller: Caller) -> KeyContext | None:

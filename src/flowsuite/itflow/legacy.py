@@ -24,7 +24,7 @@ from flowsuite.core.pipeline import ORM_READ, ORM_WRITE, Answered, Endpoint, End
 from flowsuite.core.secrets import ServerSecret
 from flowsuite.core.wiretext import Readable
 from flowsuite.itflow.context import KeyContext
-from flowsuite.itflow.keys import authenticate
+from flowsuite.itflow.keys import key_for
 from flowsuite.itflow.services import legacy
 from flowsuite.itflow.services.legacy import LegacyAnswer, LegacyRequest, PhonebookEntry
 
@@ -123,13 +123,10 @@ class LegacyFace:
     def resolve(
         self, connection: Readable, secret: ServerSecret, presented: Presented, request: LegacyCall, caller: Caller
     ) -> KeyContext:
-        key = authenticate(connection, secret, presented.secret, caller)
-        if key is None:
-            raise Rejected(f"Incorrect or expired key (endpoint: {PATH})")
-        return key
+        return key_for(connection, secret, presented.secret, caller, PATH)
 
     def actor(self, context: KeyContext) -> Actor:
-        return Actor(context.scope.company_id, context.author.credential_id)
+        return context.actor
 
     def refusal(self, request: LegacyCall | None, error: Exception) -> Response | None:
         if isinstance(error, InvalidInput):

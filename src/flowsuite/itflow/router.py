@@ -38,7 +38,7 @@ from flowsuite.itflow.commands import Page, RecordQuery, RecordWrite
 from flowsuite.itflow.context import KeyContext
 from flowsuite.itflow.endpoints import OPERATIONS, Operation
 from flowsuite.itflow.errors import OperationFailed, Refused, SecretMissing
-from flowsuite.itflow.keys import authenticate
+from flowsuite.itflow.keys import key_for
 from flowsuite.itflow.openapi import describe
 from flowsuite.itflow.params import Params, to_integer
 from flowsuite.itflow.parse import read_query, write_command
@@ -148,13 +148,10 @@ class ITFlowFace:
     def resolve(
         self, connection: Readable, secret: ServerSecret, presented: Presented, request: ITFlowRequest, caller: Caller
     ) -> KeyContext:
-        key = authenticate(connection, secret, presented.secret, caller)
-        if key is None:
-            raise Rejected(f"Incorrect or expired key (endpoint: {request.operation.path})")
-        return key
+        return key_for(connection, secret, presented.secret, caller, request.operation.path)
 
     def actor(self, context: KeyContext) -> Actor:
-        return Actor(context.scope.company_id, context.author.credential_id)
+        return context.actor
 
     def refusal(self, request: ITFlowRequest | None, error: Exception) -> Response | None:
         message = failure_message(request.operation) if request is not None else NO_RESOURCE
