@@ -78,7 +78,7 @@ def fresh_database(backend: str, workdir: Path) -> Iterator[str]:
 
 
 def start_server(
-    database_url: str, workdir: Path, settings: dict[str, str] | None = None
+    database_url: str, workdir: Path, settings: dict[str, str] | None = None, workers: int = 1
 ) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     env = {
@@ -93,7 +93,7 @@ def start_server(
     }
     with open(workdir / "server.log", "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "flowsuite", "serve", "--port", str(port), "--no-migrate"],
+            [sys.executable, "-m", "flowsuite", "serve", "--port", str(port), "--no-migrate", "--workers", f"{workers}"],
             env=env,
             cwd=workdir,
             stdout=log,

@@ -610,6 +610,8 @@ def serve(
     """Run the HTTP server."""
     import uvicorn
 
+    from flowsuite.core.tcp import NoDelayHttpToolsProtocol
+
     if with_demo:
         os.environ["FLOWSUITE_DATABASE_URL"] = DEMO_DATABASE
         get_settings.cache_clear()
@@ -631,7 +633,7 @@ def serve(
         # The standard asyncio loop, not uvloop: under load uvloop let some connections wait far longer at
         # the same throughput (bench/README.md).
         loop="asyncio",
-        http="httptools",
+        http=NoDelayHttpToolsProtocol,
     )
 
 
