@@ -91,9 +91,11 @@ def start_server(
         "FLOWSUITE_FAILED_AUTH_AUDIT_SECONDS": "0",
         **(settings or {}),
     }
+    serve = ["serve", "--port", str(port), "--no-migrate", "--workers", str(workers)]
+    command = [sys.executable, "-m", "flowsuite", *serve]
     with open(workdir / "server.log", "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "flowsuite", "serve", "--port", str(port), "--no-migrate", "--workers", f"{workers}"],
+            command,
             env=env,
             cwd=workdir,
             stdout=log,
