@@ -10,7 +10,7 @@ from fastapi import APIRouter, FastAPI
 from flowsuite import __version__
 from flowsuite.admin.router import mount as mount_admin
 from flowsuite.cflow import router as cflow
-from flowsuite.core import health
+from flowsuite.core import health, metrics
 from flowsuite.core.asgi import DirectPaths
 from flowsuite.core.openapi import document
 from flowsuite.core.pipeline import add_routes, handlers
@@ -30,6 +30,9 @@ flowsuite speaks three business APIs wire-compatibly on one database.
   `{"Message", "Errors": [{"Field", "Message"}]}` with 400, 401, 403, 404 or 409.
 * The **admin console** for people, at `/admin/` (not part of this API description).
 
+Every reply carries `X-Request-Id`: the request's own when it sent a sane one (up to 128 letters, digits and
+`._:@+=/-`), else a new one; the server's log lines of the request carry it too.
+
 Every ITFlow reply uses the original's envelope: `success` is the *string* `"True"`/`"False"`,
 row values are strings or `null`, reads carry an integer `count`, creates a string `"1"`.
 """
@@ -48,12 +51,14 @@ def create_app(settings: Settings | None = None) -> DirectPaths:
         runtime = start_runtime(settings)
         app.state.runtime = runtime
         try:
-            yield
+            with metrics.watching(runtime.db):
+                yield
         finally:
             runtime.db.dispose()
 
     app = FastAPI(title="flowsuite", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.include_router(health.router)
+    app.include_router(metrics.router)
     faces = APIRouter()
     add_routes(faces, itflow.FACE, itflow.ENDPOINTS)
     add_routes(faces, itflow_legacy.FACE, itflow_legacy.ENDPOINTS)
@@ -68,4 +73,4 @@ def create_app(settings: Settings | None = None) -> DirectPaths:
         **handlers(iflow.FACE, iflow.ENDPOINTS),
         **handlers(cflow.FACE, cflow.ENDPOINTS),
     }
-    return DirectPaths(app, direct)
+    return DirectPaths(app, direct, access_log=settings.access_log)

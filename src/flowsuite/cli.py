@@ -610,6 +610,7 @@ def serve(
     """Run the HTTP server."""
     import uvicorn
 
+    from flowsuite.core.logs import logging_config
     from flowsuite.core.tcp import NoDelayHttpToolsProtocol
 
     if with_demo:
@@ -629,6 +630,8 @@ def serve(
         port=port,
         workers=workers,
         log_level=settings.log_level,
+        log_config=logging_config(settings),
+        # flowsuite writes its own access line (FLOWSUITE_ACCESS_LOG), without the query string: core.asgi.
         access_log=False,
         # The standard asyncio loop, not uvloop: under load uvloop let some connections wait far longer at
         # the same throughput (bench/README.md).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -28,6 +29,14 @@ class Settings(BaseSettings):
     # the ones in between: a flood of bad keys must not become a flood of writes. 0 audits every attempt.
     failed_auth_audit_seconds: int = 60
     log_level: str = "info"
+    # Log lines as text, or as one JSON object each (time, level, logger, message, request_id; and an access
+    # line's method, path, status, duration_ms, client).
+    log_format: Literal["text", "json"] = "text"
+    # One line per request (method, path without its query string, status, duration), at any log level.
+    access_log: bool = False
+    # When set, /metrics answers only requests with `Authorization: Bearer <token>`, from any address;
+    # when not, it answers loopback callers only.
+    metrics_token: str | None = None
 
 
 @lru_cache(maxsize=1)

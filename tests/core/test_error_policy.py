@@ -8,6 +8,7 @@ unlisted domain error the face's generic refusal.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -23,6 +24,7 @@ import pytest
 from flowsuite.cflow import router as cflow
 from flowsuite.cflow.keys import create_api_key, create_user
 from flowsuite.core.db import Database
+from flowsuite.core.logs import logging_config
 from flowsuite.core.migrate import upgrade
 from flowsuite.core.secrets import ServerSecret
 from flowsuite.iflow import router as iflow
@@ -31,9 +33,11 @@ from flowsuite.iflow.keys import create_api_key as create_iflow_key
 from flowsuite.itflow import legacy
 from flowsuite.itflow import router as itflow
 from flowsuite.itflow.keys import create_key, ensure_company_setup
+from flowsuite.settings import Settings
 from flowsuite.tenancy.service import create_company
 from tests.conftest import BACKENDS, SECRET, _free_port, fresh_database
 from tests.core.faulty_app import UNLISTED_MESSAGE
+from tests.core.operating import metric
 
 ROOT = Path(__file__).resolve().parents[2]
 ITFLOW_CONFLICT = {
@@ -82,7 +86,18 @@ def _start(database_url: str, workdir: Path, fault: str, company: str) -> tuple[
         "FLOWSUITE_TEST_FAULT": fault,
         "FLOWSUITE_TEST_EXISTING_COMPANY": company,
     }
-    command = [sys.executable, "-m", "uvicorn", "tests.core.faulty_app:create_faulty_app", "--factory"]
+    # The server's logging as `flowsuite serve` sets it up, in JSON lines.
+    log_config = workdir / "logging.json"
+    log_config.write_text(json.dumps(logging_config(Settings(log_format="json", log_level="warning"))))
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "tests.core.faulty_app:create_faulty_app",
+        "--factory",
+        "--log-config",
+        str(log_config),
+    ]
     with open(workdir / f"{fault}.log", "wb") as log:
         process = subprocess.Popen(
             [*command, "--port", str(port), "--log-level", "warning"], env=env, cwd=workdir, stdout=log, stderr=log
@@ -105,6 +120,7 @@ def _start(database_url: str, workdir: Path, fault: str, company: str) -> tuple[
 class FaultyServers:
     credentials: Credentials
     urls: dict[str, str]
+    logs: dict[str, Path]
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -120,7 +136,7 @@ def faulty(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         for fault in ("unique", "unlisted"):
             process, urls[fault] = _start(database_url, workdir, fault, credentials.company)
             processes.append(process)
-        yield FaultyServers(credentials, urls)
+        yield FaultyServers(credentials, urls, {fault: workdir / f"{fault}.log" for fault in urls})
     finally:
         for process in processes:
             process.terminate()
@@ -207,3 +223,22 @@ def test_api_php_answers_both_faults_as_text(faulty: FaultyServers, query: str) 
     assert (unique.status_code, unique.text) == (409, legacy.CONFLICT)
     assert (unlisted.status_code, unlisted.text) == (400, UNLISTED_MESSAGE)
     assert unique.headers["content-type"].startswith("text/plain")
+
+
+def test_conflicts_are_counted_and_logged_under_the_request_id(faulty: FaultyServers) -> None:
+    """The policy's conflicts are counted in /metrics, and its log line names the request (on PostgreSQL the
+    unit of work runs on a worker thread: the request id travels there with it)."""
+    endpoint = next(e for e in itflow.ENDPOINTS if e.info.writes and "POST" in e.info.methods)
+    request_id = f"conflict-{uuid.uuid4().hex[:8]}"
+    with httpx.Client(base_url=faulty.urls["unique"], timeout=30, headers={"X-Request-Id": request_id}) as http:
+        before = http.get("/metrics").text
+        reply = _send(http, "itflow", endpoint.path, "POST", endpoint.info.credentials, faulty.credentials)
+        after = http.get("/metrics").text
+    assert reply.headers["x-request-id"] == request_id
+    conflicts = {"face": "itflow", "endpoint": endpoint.info.operation_id, "kind": "conflict"}
+    counted = metric(after, "flowsuite_database_errors_total", **conflicts)
+    assert counted - metric(before, "flowsuite_database_errors_total", **conflicts) == endpoint.retries + 1
+    lines = [json.loads(line) for line in faulty.logs["unique"].read_text().splitlines()]
+    [refused] = [line for line in lines if line["request_id"] == request_id]
+    assert refused["logger"] == "flowsuite.pipeline" and refused["level"] == "WARNING"
+    assert refused["message"].startswith(f"{endpoint.path}: still refused after {endpoint.retries + 1} attempts")

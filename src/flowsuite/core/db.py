@@ -12,6 +12,7 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.pool import Pool
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -308,6 +309,12 @@ class Database:
         for engine in {self.engine, self._read_engine}:
             with engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
+
+    def pools(self) -> dict[str, Pool]:
+        """The connection pools by name: `primary` (writes, ORM reads) and, on PostgreSQL, `read` (bare reads)."""
+        if self._read_engine is self.engine:
+            return {"primary": self.engine.pool}
+        return {"primary": self.engine.pool, "read": self._read_engine.pool}
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -14,6 +14,9 @@
 A unique violation or a serialization failure runs the unit again (as often as the endpoint allows), then
 becomes the face's conflict reply; a database that cannot answer becomes the face's 503; anything else that
 nobody expected is logged under an incident id and answered in the face's shape with status 500.
+
+The pipeline also times every request and counts its reply and the database errors its policy met, per
+endpoint (core.metrics).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from time import perf_counter
 from typing import Any, Generic, Protocol, TypeVar
 
 from fastapi import APIRouter
@@ -34,6 +38,7 @@ from starlette.responses import Response
 from flowsuite.core.audit import Actor, AuditEntry, Caller
 from flowsuite.core.db import Database, ReadConnection, ReadSession, WriteConnection
 from flowsuite.core.http import BodyTooLarge, caller_of, read_body
+from flowsuite.core.metrics import CONFLICT, INCIDENT, OUTAGE, EndpointMeter
 from flowsuite.core.runtime import Runtime
 from flowsuite.core.secrets import ServerSecret
 from flowsuite.core.wiretext import Readable
@@ -269,6 +274,7 @@ def _attempts(
     request: Req,
     presented: Presented,
     caller: Caller,
+    meter: EndpointMeter,
 ) -> Response:
     """The unit of work, run again after conflicts as the endpoint allows, and its reply."""
     for attempt in range(endpoint.retries + 1):
@@ -279,15 +285,18 @@ def _attempts(
             return face.rejected(request, presented, rejection)
         except DBAPIError as error:
             if is_conflict(error):
+                meter.database_error(CONFLICT)
                 if attempt < endpoint.retries:
                     continue
                 log.warning("%s: still refused after %d attempts: %s", endpoint.path, attempt + 1, error.orig)
                 return face.conflict(request, endpoint.info)
+            outage = is_outage(error)
+            meter.database_error(OUTAGE if outage else INCIDENT)
             if error.connection_invalidated and not endpoint.access.writes and attempt < endpoint.retries:
                 # A read on a connection the database had dropped: the pool now connects afresh, and a read
                 # can always be asked again. (A write's COMMIT may have landed before the line went down.)
                 continue
-            if is_outage(error):
+            if outage:
                 log.warning("database unavailable on %s: %s", endpoint.path, error.orig)
                 return face.busy(request)
             return face.incident(request, new_incident(endpoint.path))
@@ -327,8 +336,15 @@ Handler = Callable[[Request], Awaitable[Response]]
 def handler(face: Face[Req, Ctx], endpoint: Endpoint[Req, Ctx, Conn, Cmd, Res]) -> Handler:
     """The ASGI-level handler serving `endpoint` through the pipeline."""
     info = endpoint.info
+    meter = EndpointMeter(face.name, info.operation_id)
 
     async def handle(http: Request) -> Response:
+        started = perf_counter()
+        response = await serve(http)
+        meter.observe(response.status_code, perf_counter() - started)
+        return response
+
+    async def serve(http: Request) -> Response:
         runtime: Runtime = http.app.state.runtime
         if http.method not in info.methods:
             return face.wrong_method(info)
@@ -348,7 +364,9 @@ def handler(face: Face[Req, Ctx], endpoint: Endpoint[Req, Ctx, Conn, Cmd, Res]) 
             return face.incident(None, new_incident(info.path))
         caller = caller_of(http)
         chosen = endpoint if endpoint.route is None else endpoint.route(request)
-        return await runtime.run(_attempts, runtime, face, chosen, request, presented, caller, kind=chosen.access.kind)
+        return await runtime.run(
+            _attempts, runtime, face, chosen, request, presented, caller, meter, kind=chosen.access.kind
+        )
 
     handle.__name__ = info.operation_id
     return handle
