@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 from urllib.parse import parse_qsl
 
 from sqlalchemy.orm import Session
@@ -44,6 +44,7 @@ from flowsuite.iflow.fields import Form
 from flowsuite.iflow.keys import authenticate_device, authenticate_key, authenticate_token
 from flowsuite.iflow.messages import DEFAULT_LANGUAGE, LANGUAGES, check_message
 from flowsuite.iflow.services import activity, attendance, events, reports, rfid, schedule, status, sync
+from flowsuite.iflow.wire import status as status_wire
 
 PREFIX = "/api/api_v2"
 TAG = "iFlow API V2"
@@ -245,8 +246,8 @@ def render(request: IFlowRequest, result: Result) -> Response:
     return reply(result, request.language)
 
 
-def _audit(action: str, path: str) -> Callable[[IFlowContext, Form, Result], AuditEntry]:
-    def entry(ctx: IFlowContext, form: Form, result: Result) -> AuditEntry:
+def _audit(action: str, path: str) -> Callable[[IFlowContext, object, object], AuditEntry]:
+    def entry(ctx: IFlowContext, command: object, result: object) -> AuditEntry:
         return AuditEntry(action=action, description=path)
 
     return entry
@@ -264,8 +265,35 @@ def resolve_scan(
 
 
 Conn = TypeVar("Conn", Session, ReadSession)
+Cmd = TypeVar("Cmd")
+Res = TypeVar("Res")
 Service = Callable[[Conn, IFlowContext, Form], Result]
-IFlowEndpoint = Endpoint[IFlowRequest, IFlowContext, Any, Form, Result]
+IFlowEndpoint = Endpoint[IFlowRequest, IFlowContext, Any, Any, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Served(Generic[Conn, Cmd, Res]):
+    """A service that speaks the domain, between the adapter's parse of the request into its command and
+    the adapter's render of its result."""
+
+    parse: Callable[[IFlowRequest, IFlowContext], Cmd]
+    run: Callable[[Conn, IFlowContext, Cmd], Res]
+    render: Callable[[IFlowRequest, Res], Response]
+
+
+def _status_query(request: IFlowRequest, ctx: IFlowContext) -> status.StatusQuery:
+    return status_wire.status_query(request.form)
+
+
+def _status_reply(request: IFlowRequest, result: status.DayStatus) -> Response:
+    return json_response(status_wire.status_objects(result, request.language))
+
+
+def _status(
+    service: Callable[[ReadSession, IFlowContext, status.StatusQuery], status.DayStatus],
+) -> Served[ReadSession, status.StatusQuery, status.DayStatus]:
+    return Served(_status_query, service, _status_reply)
+
 
 # How OpenAPI describes each kind of credential.
 _CREDENTIALS = {
@@ -277,26 +305,28 @@ _CREDENTIALS = {
 
 def _endpoint(
     path: str,
-    service: Service[Conn],
+    service: Service[Conn] | Served[Conn, Any, Any],
     access: Access[Conn],
     action: str,
     summary: str,
     credentials: tuple[str, ...] = ("api_key", "token"),
     methods: tuple[str, ...] = ("POST",),
     resolve: Callable[[Conn, ServerSecret, Presented, IFlowRequest, Caller], IFlowContext] | None = None,
-) -> Endpoint[IFlowRequest, IFlowContext, Conn, Form, Result]:
-    """An endpoint whose service takes the form. A write is audited (its action, its path) and run again
+) -> Endpoint[IFlowRequest, IFlowContext, Conn, Any, Any]:
+    """An endpoint of a service with its adapter's parse and render (or a service that takes the form and
+    answers a Reply or BareReply). A write is audited (its action, its path) and run again
     after a unique violation or a serialization failure: the transaction was rolled back whole, so the
     second run sees the winner's rows (two syncs of one new CNP: the loser finds the employee and updates it)."""
     writes = access.writes
+    served = service if isinstance(service, Served) else Served(_form, service, render)
     credentials_text = " or ".join(_CREDENTIALS[kind] for kind in credentials)
     endpoint = Endpoint(
         EndpointInfo(path, methods, f"iflow_{action}", credentials, writes),
         summary,
         access,
-        parse=_form,
-        run=service,
-        render=render,
+        parse=served.parse,
+        run=served.run,
+        render=served.render,
         audit=_audit(action, path) if writes else None,
         resolve=resolve,
         openapi=OpenApi(tags=(TAG,), description=f"Authenticated by {credentials_text}."),
@@ -304,7 +334,9 @@ def _endpoint(
     return dataclasses.replace(endpoint, retries=WRITE_RETRIES) if writes else endpoint
 
 
-def _bearer_read(path: str, service: Service[ReadSession], action: str, summary: str) -> IFlowEndpoint:
+def _bearer_read(
+    path: str, service: Service[ReadSession] | Served[ReadSession, Any, Any], action: str, summary: str
+) -> IFlowEndpoint:
     """A reading endpoint behind a Bearer token, answering a bare array to GET or POST."""
     return _endpoint(f"{PREFIX}/{path}", service, ORM_READ, action, summary, ("token",), ("GET", "POST"))
 
@@ -338,10 +370,15 @@ ENDPOINTS: tuple[IFlowEndpoint, ...] = (
         ("token",),
         ("GET", "POST"),
     ),
-    _bearer_read("users/get_today_status", status.get_today_status, "get_today_status", "Who is at work today"),
-    _bearer_read("users/get_tomorrow_status", status.get_tomorrow_status, "get_tomorrow_status", "Status tomorrow"),
+    _bearer_read("users/get_today_status", _status(status.today_status), "get_today_status", "Who is at work today"),
     _bearer_read(
-        "users/get_next_work_day_status", status.get_next_work_day_status, "get_next_work_day_status", "Next work day"
+        "users/get_tomorrow_status", _status(status.tomorrow_status), "get_tomorrow_status", "Status tomorrow"
+    ),
+    _bearer_read(
+        "users/get_next_work_day_status",
+        _status(status.next_work_day_status),
+        "get_next_work_day_status",
+        "Next work day",
     ),
     _bearer_read("events/get_activity_events", activity.get_activity_events, "get_activity_events", "Events, filtered"),
     # The RFID terminals' paths are outside /api/api_v2, as the vendor's are; the device serial authenticates.

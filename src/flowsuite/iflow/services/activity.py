@@ -19,6 +19,8 @@ from flowsuite.iflow.fields import Form
 from flowsuite.iflow.messages import DEFAULT_LANGUAGE, STATUS_TEXTS
 from flowsuite.iflow.models import APPROVE_STATUSES, Employee, Event, EventType, FreeDay, Team
 
+# An event as event_rows reads it, with its type and its employee's name and team (see _query).
+EventRow = Row[Any]
 # Wire dates of the event objects: the vendor's dd/mm/YYYY.
 WIRE_DATE = "%d/%m/%Y"
 # Event types whose whole-day `days` count working days, as Romanian law counts paid annual leave; every other
@@ -73,7 +75,7 @@ def event_rows(
     overlapping: tuple[dt.date, dt.date] | None = None,
     skip_rejected: bool = False,
     filters: Filters | None = None,
-) -> Sequence[Row[Any]]:
+) -> Sequence[EventRow]:
     """The company's events matching every filter given, in one query."""
     query = _query(ctx)
     wanted = filters or Filters(overlapping=overlapping)
@@ -99,7 +101,7 @@ def asked_language(form: Form) -> str:
     return form.get("api_language", "").strip() or DEFAULT_LANGUAGE
 
 
-def event_type_name(row: Row[Any], language: str) -> str:
+def event_type_name(row: EventRow, language: str) -> str:
     # The built-in types are named in the asked language; a company's own type keeps its own name.
     catalogue = STATUS_TEXTS.get(language, STATUS_TEXTS[DEFAULT_LANGUAGE])
     return catalogue.get(str(row.code), str(row.name))
@@ -114,7 +116,7 @@ def consecutive_days_position(first: dt.date, last: dt.date, day: dt.date) -> st
     return "end" if day == last else "middle"
 
 
-def _counts_working_days(row: Row[Any]) -> bool:
+def _counts_working_days(row: EventRow) -> bool:
     return row.code in WORKING_DAY_TYPES and row.start_time is None
 
 
@@ -124,14 +126,14 @@ class EventDays:
 
     company_free_days: Collection[dt.date] = frozenset()
 
-    def of(self, row: Row[Any]) -> int:
+    def of(self, row: EventRow) -> int:
         first, last = row.start_date, row.end_date
         if _counts_working_days(row):
             return working_days(first, last, self.company_free_days)
         return int((last - first).days) + 1
 
 
-def event_days(session: Session | ReadSession, ctx: IFlowContext, rows: Iterable[Row[Any]]) -> EventDays:
+def event_days(session: Session | ReadSession, ctx: IFlowContext, rows: Iterable[EventRow]) -> EventDays:
     """The counter for `rows`: the company free days their working-day events span, read in one query (and
     none when no event counts working days)."""
     spans = [(row.start_date, row.end_date) for row in rows if _counts_working_days(row)]
@@ -149,7 +151,7 @@ def _optional_id(value: object) -> str | None:
 
 
 def event_object(
-    row: Row[Any], language: str, days: EventDays, placement: tuple[int, dt.date] | None = None
+    row: EventRow, language: str, days: EventDays, placement: tuple[int, dt.date] | None = None
 ) -> dict[str, object]:
     """The vendor's event object, keys in the seed's order; `placement` (position, day) adds the two
     day-relative keys of the status endpoints."""
@@ -180,7 +182,7 @@ def event_object(
     return item
 
 
-def _activity_object(row: Row[Any], language: str, days: EventDays) -> dict[str, object]:
+def _activity_object(row: EventRow, language: str, days: EventDays) -> dict[str, object]:
     """An event of the activity list: the event object plus who, which type id and, for a time-interval
     event, its local times (ours: the vendor documents no keys for this endpoint)."""
     item = event_object(row, language, days)
