@@ -45,6 +45,7 @@ from flowsuite.iflow.keys import authenticate_device, authenticate_key, authenti
 from flowsuite.iflow.messages import DEFAULT_LANGUAGE, LANGUAGES, check_message
 from flowsuite.iflow.services import activity, attendance, events, reports, rfid, schedule, status, sync
 from flowsuite.iflow.wire import status as status_wire
+from flowsuite.iflow.wire import sync as sync_wire
 
 PREFIX = "/api/api_v2"
 TAG = "iFlow API V2"
@@ -303,6 +304,28 @@ _CREDENTIALS = {
 }
 
 
+def resolve_sync(
+    session: Session, secret: ServerSecret, presented: Presented, request: IFlowRequest, caller: Caller
+) -> IFlowContext:
+    """The API key, and the company's sync policy read along: the validator lists a strict company's
+    refusal of an invalid CNP with the fields' failed checks."""
+    context = FACE.resolve(session, secret, presented, request, caller)
+    policy = sync.sync_policy(session, context.company_id)
+    return IFlowContext(context.company_id, context.credential_id, context.via, context.device_id, policy)
+
+
+def _sync_command(request: IFlowRequest, ctx: IFlowContext) -> sync.SyncEmployee:
+    assert isinstance(ctx.read_along, sync.SyncPolicy)  # resolve_sync read it
+    return sync_wire.read_sync(request.form, ctx.read_along.strict_cnp)
+
+
+def _sync_reply(request: IFlowRequest, result: sync.Synced) -> Response:
+    return reply(sync_wire.sync_reply(result), request.language)
+
+
+SYNC: Served[Session, sync.SyncEmployee, sync.Synced] = Served(_sync_command, sync.sync_user, _sync_reply)
+
+
 def _endpoint(
     path: str,
     service: Service[Conn] | Served[Conn, Any, Any],
@@ -343,7 +366,13 @@ def _bearer_read(
 
 ENDPOINTS: tuple[IFlowEndpoint, ...] = (
     _endpoint(
-        f"{PREFIX}/user/sync", sync.sync_user, ORM_WRITE, "user_sync", "Create or update one employee", ("api_key",)
+        f"{PREFIX}/user/sync",
+        SYNC,
+        ORM_WRITE,
+        "user_sync",
+        "Create or update one employee",
+        ("api_key",),
+        resolve=resolve_sync,
     ),
     _endpoint(
         f"{PREFIX}/user/set_work_schedule", schedule.set_work_schedule, ORM_WRITE, "set_work_schedule", "Plan one day"
