@@ -44,6 +44,7 @@ from flowsuite.iflow.fields import Form
 from flowsuite.iflow.keys import authenticate_device, authenticate_key, authenticate_token
 from flowsuite.iflow.messages import DEFAULT_LANGUAGE, LANGUAGES, check_message
 from flowsuite.iflow.services import activity, attendance, events, reports, rfid, schedule, status, sync
+from flowsuite.iflow.wire import events as events_wire
 from flowsuite.iflow.wire import status as status_wire
 from flowsuite.iflow.wire import sync as sync_wire
 
@@ -326,6 +327,19 @@ def _sync_reply(request: IFlowRequest, result: sync.Synced) -> Response:
 SYNC: Served[Session, sync.SyncEmployee, sync.Synced] = Served(_sync_command, sync.sync_user, _sync_reply)
 
 
+def _approval(request: IFlowRequest, ctx: IFlowContext) -> events_wire.ApprovalForm:
+    return events_wire.read_approval(request.form)
+
+
+def _approval_reply(request: IFlowRequest, result: events.ApproveStatusSet) -> Response:
+    return reply(events_wire.approval_reply(result), request.language)
+
+
+APPROVAL: Served[Session, events_wire.ApprovalForm, events.ApproveStatusSet] = Served(
+    _approval, events_wire.set_approve_status, _approval_reply
+)
+
+
 def _endpoint(
     path: str,
     service: Service[Conn] | Served[Conn, Any, Any],
@@ -378,9 +392,7 @@ ENDPOINTS: tuple[IFlowEndpoint, ...] = (
         f"{PREFIX}/user/set_work_schedule", schedule.set_work_schedule, ORM_WRITE, "set_work_schedule", "Plan one day"
     ),
     _endpoint(f"{PREFIX}/events/add_event", events.add_event, ORM_WRITE, "add_event", "Record a leave or other event"),
-    _endpoint(
-        f"{PREFIX}/events/set_approve_status", events.set_approve_status, ORM_WRITE, "set_approve_status", "Approve"
-    ),
+    _endpoint(f"{PREFIX}/events/set_approve_status", APPROVAL, ORM_WRITE, "set_approve_status", "Approve"),
     _endpoint(f"{PREFIX}/user/clock", attendance.clock, ORM_WRITE, "clock", "Check in or out from another system"),
     _endpoint(
         f"{PREFIX}/user/get_work_schedule",

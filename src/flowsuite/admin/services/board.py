@@ -58,7 +58,7 @@ def _person(employee: EmployeeStatus, asked: Asked) -> Person:
 
 def board(session: Session, company_id: int) -> list[Group]:
     """Every enabled employee's status today (live attendance), in GROUPS' order, each group by name."""
-    day = today_status(session, IFlowContext(company_id, None, "token"), StatusQuery(Attendance.LIVE))
+    day = today_status(session, IFlowContext(company_id, None, "console"), StatusQuery(Attendance.LIVE))
     groups = {presence: Group(name, presence) for presence, name in GROUPS.items()}
     for employee in day.employees:
         groups[employee.presence].people.append(_person(employee, day.asked))

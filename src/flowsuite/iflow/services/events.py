@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from flowsuite.iflow import fields
 from flowsuite.iflow.context import IFlowContext
-from flowsuite.iflow.errors import Checks, Reply
+from flowsuite.iflow.errors import Checks, FieldError, Reply, ValidationFailed
 from flowsuite.iflow.fields import Form
 from flowsuite.iflow.keys import ensure_company_setup
 from flowsuite.iflow.models import APPROVE_STATUSES, Event, EventType
@@ -79,18 +81,46 @@ def add_event(session: Session, ctx: IFlowContext, form: Form) -> Reply:
     return Reply({"event_id": str(event.id)})
 
 
-def set_approve_status(session: Session, ctx: IFlowContext, form: Form) -> Reply:
-    checks = Checks()
-    event_id = fields.integer(form, "event_id", checks, required=True)
-    event = None
-    if event_id is not None:
-        event = session.scalar(select(Event).where(Event.company_id == ctx.company_id, Event.id == event_id))
-        if event is None:
-            checks.fail("event_id", "event_exists")
-    status = fields.choice(form, "approve_status", checks, APPROVE_STATUSES, required=True)
-    checks.raise_if_any()
-    assert event is not None and status is not None
+class ApproveStatus(enum.Enum):
+    """Where an event stands in its approval; the values are the stored ones (APPROVE_STATUSES)."""
 
-    event.approve_status = status
+    APPROVED = "approved"
+    NOT_APPROVED = "not_approved"
+    WAITING = "waiting"
+    PARTIALLY_APPROVED = "partially_approved"
+    NOT_REQUIRED = "not_required"
+    REQUEST_EDIT = "request_edit"
+
+
+@dataclass(frozen=True, slots=True)
+class SetApproveStatus:
+    """Put one of the company's events in an approval status."""
+
+    event_id: int
+    status: ApproveStatus
+
+
+@dataclass(frozen=True, slots=True)
+class ApproveStatusSet:
+    event_id: int
+    status: ApproveStatus
+
+
+def _event(session: Session, ctx: IFlowContext, event_id: int) -> Event | None:
+    return session.scalar(select(Event).where(Event.company_id == ctx.company_id, Event.id == event_id))
+
+
+def event_exists(session: Session, ctx: IFlowContext, event_id: int) -> bool:
+    """Whether the company has an event of this id."""
+    return _event(session, ctx, event_id) is not None
+
+
+def set_approve_status(session: Session, ctx: IFlowContext, command: SetApproveStatus) -> ApproveStatusSet:
+    """Sets the event's approval status; ValidationFailed (`event_id`/`event_exists`) when the company has
+    no such event."""
+    event = _event(session, ctx, command.event_id)
+    if event is None:
+        raise ValidationFailed([FieldError("event_id", "event_exists")])
+    event.approve_status = command.status.value
     session.flush()
-    return Reply({"event_id": str(event.id), "approve_status": status})
+    return ApproveStatusSet(event.id, command.status)
