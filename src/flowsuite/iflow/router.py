@@ -44,6 +44,7 @@ from flowsuite.iflow.fields import Form
 from flowsuite.iflow.keys import authenticate_device, authenticate_key, authenticate_token
 from flowsuite.iflow.messages import DEFAULT_LANGUAGE, LANGUAGES, check_message
 from flowsuite.iflow.services import activity, attendance, events, reports, rfid, schedule, status, sync
+from flowsuite.iflow.wire import clock as clock_wire
 from flowsuite.iflow.wire import events as events_wire
 from flowsuite.iflow.wire import status as status_wire
 from flowsuite.iflow.wire import sync as sync_wire
@@ -340,6 +341,17 @@ APPROVAL: Served[Session, events_wire.ApprovalForm, events.ApproveStatusSet] = S
 )
 
 
+def _clock(request: IFlowRequest, ctx: IFlowContext) -> clock_wire.ClockForm:
+    return clock_wire.read_clock(request.form)
+
+
+def _clock_reply(request: IFlowRequest, result: attendance.Clocked) -> Response:
+    return reply(clock_wire.clock_reply(result), request.language)
+
+
+CLOCK: Served[Session, clock_wire.ClockForm, attendance.Clocked] = Served(_clock, clock_wire.clock, _clock_reply)
+
+
 def _endpoint(
     path: str,
     service: Service[Conn] | Served[Conn, Any, Any],
@@ -393,7 +405,7 @@ ENDPOINTS: tuple[IFlowEndpoint, ...] = (
     ),
     _endpoint(f"{PREFIX}/events/add_event", events.add_event, ORM_WRITE, "add_event", "Record a leave or other event"),
     _endpoint(f"{PREFIX}/events/set_approve_status", APPROVAL, ORM_WRITE, "set_approve_status", "Approve"),
-    _endpoint(f"{PREFIX}/user/clock", attendance.clock, ORM_WRITE, "clock", "Check in or out from another system"),
+    _endpoint(f"{PREFIX}/user/clock", CLOCK, ORM_WRITE, "clock", "Check in or out from another system"),
     _endpoint(
         f"{PREFIX}/user/get_work_schedule",
         reports.get_work_schedule,
