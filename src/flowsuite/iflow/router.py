@@ -3,7 +3,8 @@
 The adapter of the core pipeline (core.pipeline): the form (query parameters merged with the multipart or
 url-encoded body), its language, the credential (a form `api_key`, a Bearer token, or an RFID device's
 `access_token`), the envelope of the replies, and the table of refusals. Services raise ValidationFailed;
-it is rendered here only, in the language the request asked for.
+it is rendered here only, in the language the request asked for. The endpoint table joins each service to
+its parse and render (iflow/wire/); a service not converted yet takes the form and answers a Reply.
 """
 
 from __future__ import annotations

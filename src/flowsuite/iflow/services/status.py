@@ -108,10 +108,11 @@ class Presence(enum.Enum):
     NOT_AT_WORK_YET = "not_at_work_yet"
     # Away for events (a whole-day leave, or a part-day one under way): EmployeeStatus.away_for.
     AWAY = "away"
-    # Planned, absent, and no event says why.
+    # Planned, absent, and no event keeps them away.
     MISSING = "missing"
+    # Checked out (live attendance), or past the plan's end (the work schedule).
     LEFT_WORK = "left_work"
-    # Nothing planned and no event.
+    # Nothing planned, and no event keeps them away.
     DAY_OFF = "day_off"
 
 
