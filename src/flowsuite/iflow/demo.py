@@ -174,7 +174,7 @@ class _Seeder:
         for team_name, shifts in TEAMS:
             for _ in range(EMPLOYEES_PER_TEAM):
                 number += 1
-                employee_id = sync_user(self.session, ctx, self.employee(team_name, number)).employee.id
+                employee_id = sync_user(self.session, ctx, self.employee(team_name, number)).employee["id"]
                 self.leaves(employee_id, number)
                 self.month(employee_id, shifts)
         self.session.flush()

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from flowsuite.iflow.context import IFlowContext
 from flowsuite.iflow.messages import DEFAULT_LANGUAGE
 from flowsuite.iflow.services.status import Asked, Attendance, EmployeeStatus, Presence, StatusQuery, today_status
-from flowsuite.iflow.wire.status import clock_text, status_of, worked_seconds
+from flowsuite.iflow.wire.status import clock_text, status_of, status_texts, worked_seconds
 
 # The groups of the board, in the order a reception desk reads them; "Away" is everyone away for an event.
 GROUPS = {
@@ -46,13 +46,13 @@ class Group:
         return self.presence in (Presence.AWAY, Presence.MISSING)
 
 
-def _person(employee: EmployeeStatus, asked: Asked) -> Person:
+def _person(employee: EmployeeStatus, asked: Asked, texts: dict[Presence, str]) -> Person:
     intervals = [
         (asked.local_hms(w.check_in)[:5], "" if w.check_out is None else asked.local_hms(w.check_out)[:5])
         for w in employee.worked
     ]
     worked = clock_text(sum(worked_seconds(w) for w in employee.worked))[:5] if employee.worked else ""
-    status = status_of(employee, DEFAULT_LANGUAGE)
+    status = status_of(employee, DEFAULT_LANGUAGE, texts)
     return Person(employee.employee_id, employee.full_name, status, intervals, worked)
 
 
@@ -60,6 +60,7 @@ def board(session: Session, company_id: int) -> list[Group]:
     """Every enabled employee's status today (live attendance), in GROUPS' order, each group by name."""
     day = today_status(session, IFlowContext(company_id, None, "console"), StatusQuery(Attendance.LIVE))
     groups = {presence: Group(name, presence) for presence, name in GROUPS.items()}
+    texts = status_texts(DEFAULT_LANGUAGE)
     for employee in day.employees:
-        groups[employee.presence].people.append(_person(employee, day.asked))
+        groups[employee.presence].people.append(_person(employee, day.asked, texts))
     return [group for group in groups.values() if group.people]

@@ -33,10 +33,15 @@ def status_query(form: Form) -> StatusQuery:
     return StatusQuery(ATTENDANCE_TYPES[chosen] if chosen else Attendance.LIVE)
 
 
-def status_of(employee: EmployeeStatus, language: str) -> str:
+def status_texts(language: str) -> dict[Presence, str]:
+    """The status string of each presence in `language` (AWAY's before the events' names)."""
+    return {presence: status_text(language, key) for presence, key in STATUS_KEYS.items()}
+
+
+def status_of(employee: EmployeeStatus, language: str, texts: dict[Presence, str] | None = None) -> str:
     """The vendor's status string: "At work", "Missing", "Missing, Sick Leave" (the types keeping the
-    employee away, each once), ... in `language`."""
-    text = status_text(language, STATUS_KEYS[employee.presence])
+    employee away, each once), ... in `language` (`texts`: status_texts(language), made once per reply)."""
+    text = (texts or status_texts(language))[employee.presence]
     if employee.away_for:
         names = ", ".join(dict.fromkeys(event_type_name(row, language) for row in employee.away_for))
         return f"{text}, {names}"
@@ -73,12 +78,14 @@ def live_attendance(live: Sequence[Worked], asked: Asked) -> list[dict[str, str]
     return items
 
 
-def employee_object(employee: EmployeeStatus, day: DayStatus, language: str) -> dict[str, object]:
+def employee_object(
+    employee: EmployeeStatus, day: DayStatus, language: str, texts: dict[Presence, str]
+) -> dict[str, object]:
     """The vendor's object of one employee, keys in the seed's order."""
     asked = day.asked
     item: dict[str, object] = {
-        "status": status_of(employee, language),
-        "at_work": employee.at_work,
+        "status": status_of(employee, language, texts),
+        "at_work": employee.presence is Presence.AT_WORK,
         "full_name": employee.full_name,
         "cnp": employee.cnp,
         "user_id": str(employee.employee_id),
@@ -96,4 +103,5 @@ def employee_object(employee: EmployeeStatus, day: DayStatus, language: str) -> 
 
 def status_objects(day: DayStatus, language: str) -> list[dict[str, object]]:
     """The bare array the status endpoints answer."""
-    return [employee_object(employee, day, language) for employee in day.employees]
+    texts = status_texts(language)
+    return [employee_object(employee, day, language, texts) for employee in day.employees]

@@ -6,6 +6,7 @@ The CSV import reads its rows (whose columns are these fields) with the same rea
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import cast
 
 from flowsuite.iflow import fields
@@ -25,6 +26,7 @@ from flowsuite.iflow.services.sync import (
 
 # `update_by`'s values.
 IDENTIFIERS = {identifier.value: identifier for identifier in Identifier}
+_UPDATE_BY = tuple(IDENTIFIERS)
 
 # The reply's user object, in the vendor's sample order; user_id and team_name are ours, after it.
 USER_FIELDS = (
@@ -78,7 +80,7 @@ def read_sync(form: Form, strict_cnp: bool) -> SyncEmployee:
     the fields', then an invalid CNP where the company refuses one (`strict_cnp`), which the service
     otherwise checks itself."""
     checks = Checks()
-    update_by = fields.choice(form, "update_by", checks, tuple(IDENTIFIERS), required=True)
+    update_by = fields.choice(form, "update_by", checks, _UPDATE_BY, required=True)
     update_by_value = fields.text(form, "update_by_value", checks, required=True, max_length=IDENTIFIER_LENGTH)
     team_name = fields.text(form, "team_name", checks)
     changes = read_changes(form, checks)
@@ -93,8 +95,8 @@ def read_sync(form: Form, strict_cnp: bool) -> SyncEmployee:
 
 
 def _wire_value(value: object) -> str | None:
-    if value is None:
-        return None
+    if value is None or isinstance(value, str):
+        return value
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, dt.date):
@@ -104,9 +106,10 @@ def _wire_value(value: object) -> str | None:
 
 def user_object(employee: EmployeeRecord) -> dict[str, str | None]:
     """The vendor's user object: every sync field, ids as strings, absent values null."""
-    user = {name: _wire_value(getattr(employee, name)) for name in USER_FIELDS}
-    user["user_id"] = str(employee.id)
-    user["team_name"] = employee.team_name
+    values: Mapping[str, object] = employee
+    user = {name: _wire_value(values[name]) for name in USER_FIELDS}
+    user["user_id"] = str(employee["id"])
+    user["team_name"] = employee["team_name"]
     return user
 
 
