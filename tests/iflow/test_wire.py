@@ -9,13 +9,14 @@ from collections import namedtuple
 import pytest
 
 from flowsuite.iflow.errors import FieldError, ValidationFailed
-from flowsuite.iflow.services.attendance import ClockAction
+from flowsuite.iflow.services.attendance import Clock, ClockAction
 from flowsuite.iflow.services.employees import EmployeeRef
-from flowsuite.iflow.services.events import ApproveStatus
+from flowsuite.iflow.services.events import ApproveStatus, SetApproveStatus
 from flowsuite.iflow.services.status import EmployeeStatus, Presence, Worked, asked_day
 from flowsuite.iflow.services.sync import Identifier
 from flowsuite.iflow.wire.clock import read_clock
-from flowsuite.iflow.wire.events import read_approval
+from flowsuite.iflow.wire.employees import FailedForm
+from flowsuite.iflow.wire.events import FailedApproval, read_approval
 from flowsuite.iflow.wire.status import live_attendance, status_of
 from flowsuite.iflow.wire.sync import read_sync
 
@@ -73,23 +74,25 @@ def test_the_sync_checks_are_listed_in_the_vendors_order() -> None:
 
 
 def test_a_clock_form_names_its_employee_and_keeps_a_time_without_offset_local() -> None:
-    read = read_clock({"rfid_tag": "TAG1", "action": "check_out", "time": "2026-12-07T08:00:00"})
-    assert read.command is not None
-    assert read.command.employee == EmployeeRef(rfid_tag="TAG1")
-    assert (read.command.action, read.command.at) == (ClockAction.CHECK_OUT, dt.datetime(2026, 12, 7, 8))
-    refused = read_clock({"user_id": "7", "action": "dance", "time": "yesterday"})
-    assert refused.command is None and refused.who == EmployeeRef(user_id=7) and refused.who_failed == []
-    assert [error.field_name for error in refused.others_failed] == ["action", "time"]
+    command = read_clock({"rfid_tag": "TAG1", "action": "check_out", "time": "2026-12-07T08:00:00"})
+    assert command == Clock(EmployeeRef(rfid_tag="TAG1"), ClockAction.CHECK_OUT, dt.datetime(2026, 12, 7, 8))
+    failed = read_clock({"user_id": "7", "action": "dance", "time": "yesterday"})
+    assert isinstance(failed, FailedForm)
+    assert (failed.who, failed.who_failed) == (EmployeeRef(user_id=7), [])
+    assert [error.field_name for error in failed.others_failed] == ["action", "time"]
+    failed = read_clock({"rfid_tag": "T" * 65, "action": "check_in"})
+    assert isinstance(failed, FailedForm) and failed.who == EmployeeRef(rfid_tag="T" * 65)
+    assert [(e.field_name, e.check_name) for e in failed.who_failed] == [("rfid_tag", "max_length")]
 
 
 def test_an_approval_form_keeps_the_event_id_it_names_when_it_fails() -> None:
-    read = read_approval({"event_id": "12", "approve_status": "approved"})
-    assert read.command is not None and (read.command.event_id, read.command.status) == (12, ApproveStatus.APPROVED)
-    refused = read_approval({"event_id": "424242", "approve_status": "ok"})
-    assert (refused.command, refused.event_id) == (None, 424242)
-    assert refused.failed == [
-        FieldError("approve_status", "in_list", {"allowed": ", ".join(s.value for s in ApproveStatus)})
-    ]
+    assert read_approval({"event_id": "12", "approve_status": "approved"}) == SetApproveStatus(
+        12, ApproveStatus.APPROVED
+    )
+    allowed = ", ".join(status.value for status in ApproveStatus)
+    assert read_approval({"event_id": "424242", "approve_status": "ok"}) == FailedApproval(
+        [FieldError("approve_status", "in_list", {"allowed": allowed})], 424242
+    )
 
 
 def _status(presence: Presence, away_for: list[EventType]) -> EmployeeStatus:

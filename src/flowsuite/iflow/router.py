@@ -47,8 +47,10 @@ from flowsuite.iflow.messages import DEFAULT_LANGUAGE, LANGUAGES, check_message
 from flowsuite.iflow.services import activity, attendance, events, reports, rfid, schedule, status, sync
 from flowsuite.iflow.wire import clock as clock_wire
 from flowsuite.iflow.wire import events as events_wire
+from flowsuite.iflow.wire import schedule as schedule_wire
 from flowsuite.iflow.wire import status as status_wire
 from flowsuite.iflow.wire import sync as sync_wire
+from flowsuite.iflow.wire.employees import FailedForm
 
 PREFIX = "/api/api_v2"
 TAG = "iFlow API V2"
@@ -329,7 +331,20 @@ def _sync_reply(request: IFlowRequest, result: sync.Synced) -> Response:
 SYNC: Served[Session, sync.SyncEmployee, sync.Synced] = Served(_sync_command, sync.sync_user, _sync_reply)
 
 
-def _approval(request: IFlowRequest, ctx: IFlowContext) -> events_wire.ApprovalForm:
+def _event(request: IFlowRequest, ctx: IFlowContext) -> events.AddEvent | events_wire.FailedEvent:
+    return events_wire.read_event(request.form)
+
+
+def _event_reply(request: IFlowRequest, result: events.EventAdded) -> Response:
+    return reply(events_wire.event_reply(result), request.language)
+
+
+EVENT: Served[Session, events.AddEvent | events_wire.FailedEvent, events.EventAdded] = Served(
+    _event, events_wire.add_event, _event_reply
+)
+
+
+def _approval(request: IFlowRequest, ctx: IFlowContext) -> events.SetApproveStatus | events_wire.FailedApproval:
     return events_wire.read_approval(request.form)
 
 
@@ -337,12 +352,12 @@ def _approval_reply(request: IFlowRequest, result: events.ApproveStatusSet) -> R
     return reply(events_wire.approval_reply(result), request.language)
 
 
-APPROVAL: Served[Session, events_wire.ApprovalForm, events.ApproveStatusSet] = Served(
+APPROVAL: Served[Session, events.SetApproveStatus | events_wire.FailedApproval, events.ApproveStatusSet] = Served(
     _approval, events_wire.set_approve_status, _approval_reply
 )
 
 
-def _clock(request: IFlowRequest, ctx: IFlowContext) -> clock_wire.ClockForm:
+def _clock(request: IFlowRequest, ctx: IFlowContext) -> attendance.Clock | FailedForm:
     return clock_wire.read_clock(request.form)
 
 
@@ -350,7 +365,22 @@ def _clock_reply(request: IFlowRequest, result: attendance.Clocked) -> Response:
     return reply(clock_wire.clock_reply(result), request.language)
 
 
-CLOCK: Served[Session, clock_wire.ClockForm, attendance.Clocked] = Served(_clock, clock_wire.clock, _clock_reply)
+CLOCK: Served[Session, attendance.Clock | FailedForm, attendance.Clocked] = Served(
+    _clock, clock_wire.clock, _clock_reply
+)
+
+
+def _plan(request: IFlowRequest, ctx: IFlowContext) -> schedule.PlanDay | FailedForm:
+    return schedule_wire.read_plan(request.form)
+
+
+def _plan_reply(request: IFlowRequest, result: schedule.DayPlanned) -> Response:
+    return reply(schedule_wire.plan_reply(result), request.language)
+
+
+PLAN: Served[Session, schedule.PlanDay | FailedForm, schedule.DayPlanned] = Served(
+    _plan, schedule_wire.set_work_schedule, _plan_reply
+)
 
 
 def _endpoint(
@@ -401,10 +431,8 @@ ENDPOINTS: tuple[IFlowEndpoint, ...] = (
         ("api_key",),
         resolve=resolve_sync,
     ),
-    _endpoint(
-        f"{PREFIX}/user/set_work_schedule", schedule.set_work_schedule, ORM_WRITE, "set_work_schedule", "Plan one day"
-    ),
-    _endpoint(f"{PREFIX}/events/add_event", events.add_event, ORM_WRITE, "add_event", "Record a leave or other event"),
+    _endpoint(f"{PREFIX}/user/set_work_schedule", PLAN, ORM_WRITE, "set_work_schedule", "Plan one day"),
+    _endpoint(f"{PREFIX}/events/add_event", EVENT, ORM_WRITE, "add_event", "Record a leave or other event"),
     _endpoint(f"{PREFIX}/events/set_approve_status", APPROVAL, ORM_WRITE, "set_approve_status", "Approve"),
     _endpoint(f"{PREFIX}/user/clock", CLOCK, ORM_WRITE, "clock", "Check in or out from another system"),
     _endpoint(
