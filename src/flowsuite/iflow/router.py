@@ -45,6 +45,7 @@ from flowsuite.iflow.fields import Form
 from flowsuite.iflow.keys import authenticate_device, authenticate_key, authenticate_token
 from flowsuite.iflow.messages import DEFAULT_LANGUAGE, LANGUAGES, check_message
 from flowsuite.iflow.services import activity, attendance, events, reports, rfid, schedule, status, sync
+from flowsuite.iflow.wire import activity as activity_wire
 from flowsuite.iflow.wire import clock as clock_wire
 from flowsuite.iflow.wire import events as events_wire
 from flowsuite.iflow.wire import schedule as schedule_wire
@@ -301,6 +302,18 @@ def _status(
     return Served(_status_query, service, _status_reply)
 
 
+def _filters(request: IFlowRequest, ctx: IFlowContext) -> activity.Filters:
+    return activity_wire.read_filters(request.form)
+
+
+def _activity_reply(request: IFlowRequest, result: activity.ActivityEvents) -> Response:
+    return json_response(activity_wire.activity_objects(result, request.language))
+
+
+ACTIVITY: Served[ReadSession, activity.Filters, activity.ActivityEvents] = Served(
+    _filters, activity.activity_events, _activity_reply
+)
+
 # How OpenAPI describes each kind of credential.
 _CREDENTIALS = {
     "api_key": "the form's `api_key`",
@@ -462,7 +475,7 @@ ENDPOINTS: tuple[IFlowEndpoint, ...] = (
         "get_next_work_day_status",
         "Next work day",
     ),
-    _bearer_read("events/get_activity_events", activity.get_activity_events, "get_activity_events", "Events, filtered"),
+    _bearer_read("events/get_activity_events", ACTIVITY, "get_activity_events", "Events, filtered"),
     # The RFID terminals' paths are outside /api/api_v2, as the vendor's are; the device serial authenticates.
     # A scan's writes are prepared statements that read nothing back: they go out with the COMMIT.
     _endpoint(

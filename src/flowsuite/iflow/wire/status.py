@@ -9,8 +9,9 @@ from flowsuite.iflow import fields
 from flowsuite.iflow.errors import Checks
 from flowsuite.iflow.fields import Form
 from flowsuite.iflow.messages import status_text
-from flowsuite.iflow.services.activity import event_object, event_type_name
+from flowsuite.iflow.services.activity import event_type_name
 from flowsuite.iflow.services.status import Asked, Attendance, DayStatus, EmployeeStatus, Presence, StatusQuery, Worked
+from flowsuite.iflow.wire.activity import event_object
 
 # `attendance_type`'s values, the first the default.
 ATTENDANCE_TYPES = {"live_attendance": Attendance.LIVE, "work_schedule": Attendance.SCHEDULE}
