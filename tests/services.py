@@ -28,6 +28,7 @@ from flowsuite.core.secrets import ServerSecret
 from flowsuite.iflow.context import IFlowContext
 from flowsuite.iflow.errors import ValidationFailed
 from flowsuite.iflow.services.sync import sync_user
+from flowsuite.iflow.wire.sync import read_sync, user_object
 from flowsuite.itflow import keys as itflow_keys
 from flowsuite.itflow import models as itflow_models
 from flowsuite.itflow.services.tickets import STATUS_NEW, next_ticket_number
@@ -151,14 +152,12 @@ def sync(session: Session, company_id: int, find_by: str, value: str, **changes:
     """user/sync's service: find the company's employee whose `find_by` ("cnp" or "id_card") is `value` and apply
     `changes` (text fields, `full_name`, `team_name`), or create them. The one place the tests call it, so a
     change of its signature (a typed command) is made here; raises its ValidationFailed."""
-    form = {"update_by": find_by, "update_by_value": value, **changes}
-    body = sync_user(session, iflow_context(company_id), form)
-    created = "new_user" in body.body
-    user = body.body["new_user" if created else "updated_user"]
-    assert isinstance(user, dict)
-    values = {name: text for name, text in user.items() if name != "user_id"}
-    warnings = [(warning.field_name, warning.check_name) for warning in body.warnings]
-    return Synced(created, int(user["user_id"]), values, warnings)
+    # The command as the adapter reads it from these fields (a lenient company: the service checks the CNP).
+    command = read_sync({"update_by": find_by, "update_by_value": value, **changes}, strict_cnp=False)
+    synced = sync_user(session, iflow_context(company_id), command)
+    values = {name: text for name, text in user_object(synced.employee).items() if name != "user_id"}
+    warnings = [(warning.field_name, warning.check_name) for warning in synced.warnings]
+    return Synced(synced.created, synced.employee["id"], values, warnings)
 
 
 def sync_refusal(session: Session, company_id: int, find_by: str, value: str, **changes: str) -> list[tuple[str, str]]:

@@ -3,7 +3,9 @@
 `FLOWSUITE_TEST_FAULT` names the fault each endpoint's service raises instead of doing its work:
 `unique` runs an INSERT that the database refuses as a duplicate (a real IntegrityError from the driver,
 on whatever connection the endpoint was given), `unlisted` raises a domain error no face's table names.
-Everything else (reading the request, the credential, the transaction, the replies) is the real pipeline.
+The request is not parsed into a command (the service that would take it is gone, and the test sends only
+the credential, which a parse checking the fields would refuse before the fault). Everything else (reading
+the request, the credential, the transaction, the replies) is the real pipeline.
 """
 
 from __future__ import annotations
@@ -49,14 +51,21 @@ def _fault(connection: Any, _context: Any, _command: Any) -> Any:
     raise UnlistedError(UNLISTED_MESSAGE)
 
 
+def _no_command(_request: Any, _context: Any) -> None:
+    return None
+
+
 def _faulty(endpoint: Any) -> Any:
-    """The endpoint with the fault for a service; an endpoint that routes a request to another (api.php's
-    reads and writes) routes it to that one's faulty twin."""
+    """The endpoint with the fault for a service (and no command for it); an endpoint that routes a request
+    to another (api.php's reads and writes) routes it to that one's faulty twin."""
     route = endpoint.route
     if route is None:
-        return dataclasses.replace(endpoint, run=_fault)
+        return dataclasses.replace(endpoint, parse=_no_command, run=_fault)
     return dataclasses.replace(
-        endpoint, run=_fault, route=lambda request: _faulty(dataclasses.replace(route(request), route=None))
+        endpoint,
+        parse=_no_command,
+        run=_fault,
+        route=lambda request: _faulty(dataclasses.replace(route(request), route=None)),
     )
 
 

@@ -10,9 +10,11 @@ class IFlowContext:
     company_id: int
     # The core credential (api_key or token); None for an RFID device, which is not one.
     credential_id: int | None
-    # "api_key", "token" (a Bearer access token), "device" (an RFID terminal's serial) or "import" (the CLI).
+    # "api_key", "token" (a Bearer access token), "device" (an RFID terminal's serial), or who calls a service
+    # directly: "console", "import" (the CLI) or "demo" (`flowsuite demo`).
     via: str
     device_id: int | None = None
     # What an endpoint's own credential check read along with the credential, for its service (an RFID
-    # scan's badge: see services.rfid.authenticate_scan); None after the face's usual checks.
+    # scan's badge: see services.rfid.authenticate_scan; user/sync's SyncPolicy); None after the face's usual
+    # checks.
     read_along: object = None

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from flowsuite.core.secrets import ServerSecret
 from flowsuite.iflow.calendar import national_holidays
+from flowsuite.iflow.context import IFlowContext
 from flowsuite.iflow.keys import add_device, create_access_token, create_api_key, ensure_company_setup
 from flowsuite.iflow.models import (
     Employee,
@@ -25,10 +26,16 @@ from flowsuite.iflow.models import (
     EventType,
     LiveAttendanceInterval,
     RfidDevice,
-    Team,
     WorkScheduleInterval,
 )
-from flowsuite.iflow.services.sync import cnp_is_valid
+from flowsuite.iflow.services.sync import (
+    EmployeeChanges,
+    Identifier,
+    SyncEmployee,
+    cnp_is_valid,
+    sync_policy,
+    sync_user,
+)
 from flowsuite.tenancy.models import Company
 from flowsuite.tenancy.service import zone
 
@@ -163,26 +170,24 @@ class _Seeder:
 
     def run(self) -> None:
         number = 0
+        ctx = IFlowContext(self.company_id, None, "demo", read_along=sync_policy(self.session, self.company_id))
         for team_name, shifts in TEAMS:
-            team = Team(company_id=self.company_id, name=team_name)
-            self.session.add(team)
-            self.session.flush()
             for _ in range(EMPLOYEES_PER_TEAM):
                 number += 1
-                employee = self.employee(team.id, number)
-                self.leaves(employee, number)
-                self.month(employee, shifts)
+                employee_id = sync_user(self.session, ctx, self.employee(team_name, number)).employee["id"]
+                self.leaves(employee_id, number)
+                self.month(employee_id, shifts)
         self.session.flush()
 
-    def employee(self, team_id: int, number: int) -> Employee:
+    def employee(self, team_name: str, number: int) -> SyncEmployee:
+        """A new employee of the team, as user/sync creates one (the team with its first employee)."""
         male = number % 2 == 1
         birth = dt.date(1965, 1, 1) + dt.timedelta(days=self.rng.randint(0, 365 * 38))
         first_names = FIRST_NAMES[0::2] if male else FIRST_NAMES[1::2]
-        employee = Employee(
-            company_id=self.company_id,
-            team_id=team_id,
-            full_name=f"{self.rng.choice(first_names)} {self.rng.choice(LAST_NAMES)}",
-            cnp=demo_cnp(self.rng, birth, male),
+        full_name = f"{self.rng.choice(first_names)} {self.rng.choice(LAST_NAMES)}"
+        cnp = demo_cnp(self.rng, birth, male)
+        changes = EmployeeChanges(
+            full_name=full_name,
             id_card=f"RX{100000 + number * 7919 % 900000}",
             birth_date=birth,
             employment_date=dt.date(2015, 1, 1) + dt.timedelta(days=self.rng.randint(0, 3500)),
@@ -193,27 +198,25 @@ class _Seeder:
             city=self.rng.choice(("București", "Cluj-Napoca", "Ilfov")),
             phone_one=f"07{self.rng.randint(20000000, 99999999)}",
         )
-        self.session.add(employee)
-        self.session.flush()
-        return employee
+        return SyncEmployee(Identifier.CNP, cnp, changes, team_name)
 
-    def leaves(self, employee: Employee, number: int) -> None:
+    def leaves(self, employee_id: int, number: int) -> None:
         """A few leaves: paid weeks, a sick leave covering today, an approved overtime evening."""
         if number % 10 == 3 and len(self.workdays) >= 10:
             start = self.workdays[self.rng.randint(0, len(self.workdays) - 6)]
-            self.event(employee, "paid_leave", start, start + dt.timedelta(days=4), "approved")
+            self.event(employee_id, "paid_leave", start, start + dt.timedelta(days=4), "approved")
         elif number % 10 == 7:
             start = self.today - dt.timedelta(days=2)
             self.event(
-                employee, "other_leave", start, self.today + dt.timedelta(days=3), "approved", "01 - Boală obișnuită"
+                employee_id, "other_leave", start, self.today + dt.timedelta(days=3), "approved", "01 - Boală obișnuită"
             )
         elif number % 10 == 5 and self.workdays:
             day = self.workdays[0]
-            self.event(employee, "overtime", day, day, "approved", start_time=dt.time(18), end_time=dt.time(20))
+            self.event(employee_id, "overtime", day, day, "approved", start_time=dt.time(18), end_time=dt.time(20))
 
     def event(
         self,
-        employee: Employee,
+        employee_id: int,
         code: str,
         start: dt.date,
         end: dt.date,
@@ -225,7 +228,7 @@ class _Seeder:
         self.session.add(
             Event(
                 company_id=self.company_id,
-                employee_id=employee.id,
+                employee_id=employee_id,
                 event_type_id=self.event_types[code],
                 start_date=start,
                 end_date=end,
@@ -238,9 +241,9 @@ class _Seeder:
         )
         if start_time is None:
             days = {start + dt.timedelta(days=n) for n in range((end - start).days + 1)}
-            self.leave_days.setdefault(employee.id, set()).update(days)
+            self.leave_days.setdefault(employee_id, set()).update(days)
 
-    def month(self, employee: Employee, shifts: tuple[tuple[str, str], ...]) -> None:
+    def month(self, employee_id: int, shifts: tuple[tuple[str, str], ...]) -> None:
         """The plan of every workday, and clockings a few minutes off it up to now (today's may be open)."""
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
         for day in self.workdays:
@@ -248,13 +251,13 @@ class _Seeder:
                 self.session.add(
                     WorkScheduleInterval(
                         company_id=self.company_id,
-                        employee_id=employee.id,
+                        employee_id=employee_id,
                         work_date=day,
                         start_time=dt.time.fromisoformat(start),
                         end_time=dt.time.fromisoformat(end),
                     )
                 )
-            if day in self.leave_days.get(employee.id, set()) or self.rng.random() < 0.03:
+            if day in self.leave_days.get(employee_id, set()) or self.rng.random() < 0.03:
                 continue
             first_start, last_end = shifts[0][0], shifts[-1][1]
             check_in = _at(day, first_start, self.tz) + dt.timedelta(minutes=self.rng.randint(-12, 6))
@@ -269,7 +272,7 @@ class _Seeder:
             self.session.add(
                 LiveAttendanceInterval(
                     company_id=self.company_id,
-                    employee_id=employee.id,
+                    employee_id=employee_id,
                     check_in_at=check_in,
                     check_out_at=check_out,
                     source="rfid",

@@ -19,9 +19,10 @@ from flowsuite.core.pipeline import OpenApi
 from flowsuite.iflow.fields import FIRST_YEAR, LAST_YEAR
 from flowsuite.iflow.messages import DEFAULT_LANGUAGE, LANGUAGES, check_message
 from flowsuite.iflow.models import APPROVE_STATUSES
-from flowsuite.iflow.services.attendance import ACTIONS
-from flowsuite.iflow.services.status import ATTENDANCE_TYPES
-from flowsuite.iflow.services.sync import DATE_FIELDS, TEXT_FIELDS, UPDATE_BY
+from flowsuite.iflow.services.sync import DATE_FIELDS, TEXT_FIELDS
+from flowsuite.iflow.wire.clock import ACTIONS
+from flowsuite.iflow.wire.status import ATTENDANCE_TYPES
+from flowsuite.iflow.wire.sync import UPDATE_BY
 
 KEY_IS_INVALID = "Key is invalid!"
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
@@ -123,7 +124,9 @@ _MONTH = (
 _OPTIONAL_MONTH = tuple(
     FormField(f.name, f.schema, False, f"{f.description} Default: the current one.".strip()) for f in _MONTH
 )
-_STATUS = (_choice("attendance_type", ATTENDANCE_TYPES, "What `at_work` is read from (default live_attendance)."),)
+_STATUS = (
+    _choice("attendance_type", tuple(ATTENDANCE_TYPES), "What `at_work` is read from (default live_attendance)."),
+)
 
 # The fields each endpoint's service reads, by the endpoint's action.
 FIELDS: Mapping[str, tuple[FormField, ...]] = {
@@ -165,7 +168,7 @@ FIELDS: Mapping[str, tuple[FormField, ...]] = {
     "clock": (
         _integer("user_id", "The employee's id; or else rfid_tag."),
         _text("rfid_tag", "The employee's badge, when user_id is not given.", max_length=64),
-        _choice("action", ACTIONS, required=True),
+        _choice("action", tuple(ACTIONS), required=True),
         FormField(
             "time",
             {"type": "string", "maxLength": 40},

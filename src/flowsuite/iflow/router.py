@@ -3,7 +3,8 @@
 The adapter of the core pipeline (core.pipeline): the form (query parameters merged with the multipart or
 url-encoded body), its language, the credential (a form `api_key`, a Bearer token, or an RFID device's
 `access_token`), the envelope of the replies, and the table of refusals. Services raise ValidationFailed;
-it is rendered here only, in the language the request asked for.
+it is rendered here only, in the language the request asked for. The endpoint table joins each service to
+its parse and render (iflow/wire/); a service not converted yet takes the form and answers a Reply.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 from urllib.parse import parse_qsl
 
 from sqlalchemy.orm import Session
@@ -44,6 +45,13 @@ from flowsuite.iflow.keys import authenticate_device, authenticate_key, authenti
 from flowsuite.iflow.messages import DEFAULT_LANGUAGE, LANGUAGES, check_message
 from flowsuite.iflow.openapi import describe
 from flowsuite.iflow.services import activity, attendance, events, reports, rfid, schedule, status, sync
+from flowsuite.iflow.wire import activity as activity_wire
+from flowsuite.iflow.wire import clock as clock_wire
+from flowsuite.iflow.wire import events as events_wire
+from flowsuite.iflow.wire import schedule as schedule_wire
+from flowsuite.iflow.wire import status as status_wire
+from flowsuite.iflow.wire import sync as sync_wire
+from flowsuite.iflow.wire.employees import FailedForm
 
 PREFIX = "/api/api_v2"
 TAG = "iFlow API V2"
@@ -245,8 +253,8 @@ def render(request: IFlowRequest, result: Result) -> Response:
     return reply(result, request.language)
 
 
-def _audit(action: str, path: str) -> Callable[[IFlowContext, Form, Result], AuditEntry]:
-    def entry(ctx: IFlowContext, form: Form, result: Result) -> AuditEntry:
+def _audit(action: str, path: str) -> Callable[[IFlowContext, object, object], AuditEntry]:
+    def entry(ctx: IFlowContext, command: object, result: object) -> AuditEntry:
         return AuditEntry(action=action, description=path)
 
     return entry
@@ -264,8 +272,47 @@ def resolve_scan(
 
 
 Conn = TypeVar("Conn", Session, ReadSession)
+Cmd = TypeVar("Cmd")
+Res = TypeVar("Res")
 Service = Callable[[Conn, IFlowContext, Form], Result]
-IFlowEndpoint = Endpoint[IFlowRequest, IFlowContext, Any, Form, Result]
+IFlowEndpoint = Endpoint[IFlowRequest, IFlowContext, Any, Any, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Served(Generic[Conn, Cmd, Res]):
+    """A service that speaks the domain, between the adapter's parse of the request into its command and
+    the adapter's render of its result."""
+
+    parse: Callable[[IFlowRequest, IFlowContext], Cmd]
+    run: Callable[[Conn, IFlowContext, Cmd], Res]
+    render: Callable[[IFlowRequest, Res], Response]
+
+
+def _status_query(request: IFlowRequest, ctx: IFlowContext) -> status.StatusQuery:
+    return status_wire.status_query(request.form)
+
+
+def _status_reply(request: IFlowRequest, result: status.DayStatus) -> Response:
+    return json_response(status_wire.status_objects(result, request.language))
+
+
+def _status(
+    service: Callable[[ReadSession, IFlowContext, status.StatusQuery], status.DayStatus],
+) -> Served[ReadSession, status.StatusQuery, status.DayStatus]:
+    return Served(_status_query, service, _status_reply)
+
+
+def _filters(request: IFlowRequest, ctx: IFlowContext) -> activity.Filters:
+    return activity_wire.read_filters(request.form)
+
+
+def _activity_reply(request: IFlowRequest, result: activity.ActivityEvents) -> Response:
+    return json_response(activity_wire.activity_objects(result, request.language))
+
+
+ACTIVITY: Served[ReadSession, activity.Filters, activity.ActivityEvents] = Served(
+    _filters, activity.activity_events, _activity_reply
+)
 
 # How OpenAPI describes each kind of credential.
 _CREDENTIALS = {
@@ -275,28 +322,104 @@ _CREDENTIALS = {
 }
 
 
+def resolve_sync(
+    session: Session, secret: ServerSecret, presented: Presented, request: IFlowRequest, caller: Caller
+) -> IFlowContext:
+    """The API key, and the company's sync policy read along: the validator lists a strict company's
+    refusal of an invalid CNP with the fields' failed checks."""
+    context = FACE.resolve(session, secret, presented, request, caller)
+    policy = sync.sync_policy(session, context.company_id)
+    return IFlowContext(context.company_id, context.credential_id, context.via, context.device_id, policy)
+
+
+def _sync_command(request: IFlowRequest, ctx: IFlowContext) -> sync.SyncEmployee:
+    assert isinstance(ctx.read_along, sync.SyncPolicy)  # resolve_sync read it
+    return sync_wire.read_sync(request.form, ctx.read_along.strict_cnp)
+
+
+def _sync_reply(request: IFlowRequest, result: sync.Synced) -> Response:
+    return reply(sync_wire.sync_reply(result), request.language)
+
+
+SYNC: Served[Session, sync.SyncEmployee, sync.Synced] = Served(_sync_command, sync.sync_user, _sync_reply)
+
+
+def _event(request: IFlowRequest, ctx: IFlowContext) -> events.AddEvent | events_wire.FailedEvent:
+    return events_wire.read_event(request.form)
+
+
+def _event_reply(request: IFlowRequest, result: events.EventAdded) -> Response:
+    return reply(events_wire.event_reply(result), request.language)
+
+
+EVENT: Served[Session, events.AddEvent | events_wire.FailedEvent, events.EventAdded] = Served(
+    _event, events_wire.add_event, _event_reply
+)
+
+
+def _approval(request: IFlowRequest, ctx: IFlowContext) -> events.SetApproveStatus | events_wire.FailedApproval:
+    return events_wire.read_approval(request.form)
+
+
+def _approval_reply(request: IFlowRequest, result: events.ApproveStatusSet) -> Response:
+    return reply(events_wire.approval_reply(result), request.language)
+
+
+APPROVAL: Served[Session, events.SetApproveStatus | events_wire.FailedApproval, events.ApproveStatusSet] = Served(
+    _approval, events_wire.set_approve_status, _approval_reply
+)
+
+
+def _clock(request: IFlowRequest, ctx: IFlowContext) -> attendance.Clock | FailedForm:
+    return clock_wire.read_clock(request.form)
+
+
+def _clock_reply(request: IFlowRequest, result: attendance.Clocked) -> Response:
+    return reply(clock_wire.clock_reply(result), request.language)
+
+
+CLOCK: Served[Session, attendance.Clock | FailedForm, attendance.Clocked] = Served(
+    _clock, clock_wire.clock, _clock_reply
+)
+
+
+def _plan(request: IFlowRequest, ctx: IFlowContext) -> schedule.PlanDay | FailedForm:
+    return schedule_wire.read_plan(request.form)
+
+
+def _plan_reply(request: IFlowRequest, result: schedule.DayPlanned) -> Response:
+    return reply(schedule_wire.plan_reply(result), request.language)
+
+
+PLAN: Served[Session, schedule.PlanDay | FailedForm, schedule.DayPlanned] = Served(
+    _plan, schedule_wire.set_work_schedule, _plan_reply
+)
+
+
 def _endpoint(
     path: str,
-    service: Service[Conn],
+    service: Service[Conn] | Served[Conn, Any, Any],
     access: Access[Conn],
     action: str,
     summary: str,
     credentials: tuple[str, ...] = ("api_key", "token"),
     methods: tuple[str, ...] = ("POST",),
     resolve: Callable[[Conn, ServerSecret, Presented, IFlowRequest, Caller], IFlowContext] | None = None,
-) -> Endpoint[IFlowRequest, IFlowContext, Conn, Form, Result]:
-    """An endpoint whose service takes the form. A write is audited (its action, its path) and run again
+) -> Endpoint[IFlowRequest, IFlowContext, Conn, Any, Any]:
+    """An endpoint of a service with its adapter's parse and render (or a service that takes the form and
+    answers a Reply or BareReply). A write is audited (its action, its path) and run again
     after a unique violation or a serialization failure: the transaction was rolled back whole, so the
     second run sees the winner's rows (two syncs of one new CNP: the loser finds the employee and updates it)."""
     writes = access.writes
+    served = service if isinstance(service, Served) else Served(_form, service, render)
     credentials_text = " or ".join(_CREDENTIALS[kind] for kind in credentials)
     endpoint = Endpoint(
         EndpointInfo(path, methods, f"iflow_{action}", credentials, writes),
         summary,
         access,
-        parse=_form,
-        run=service,
-        render=render,
+        parse=served.parse,
+        run=served.run,
+        render=served.render,
         audit=_audit(action, path) if writes else None,
         resolve=resolve,
         openapi=describe(action, credentials, methods, TAG, f"Authenticated by {credentials_text}."),
@@ -304,23 +427,27 @@ def _endpoint(
     return dataclasses.replace(endpoint, retries=WRITE_RETRIES) if writes else endpoint
 
 
-def _bearer_read(path: str, service: Service[ReadSession], action: str, summary: str) -> IFlowEndpoint:
+def _bearer_read(
+    path: str, service: Service[ReadSession] | Served[ReadSession, Any, Any], action: str, summary: str
+) -> IFlowEndpoint:
     """A reading endpoint behind a Bearer token, answering a bare array to GET or POST."""
     return _endpoint(f"{PREFIX}/{path}", service, ORM_READ, action, summary, ("token",), ("GET", "POST"))
 
 
 ENDPOINTS: tuple[IFlowEndpoint, ...] = (
     _endpoint(
-        f"{PREFIX}/user/sync", sync.sync_user, ORM_WRITE, "user_sync", "Create or update one employee", ("api_key",)
+        f"{PREFIX}/user/sync",
+        SYNC,
+        ORM_WRITE,
+        "user_sync",
+        "Create or update one employee",
+        ("api_key",),
+        resolve=resolve_sync,
     ),
-    _endpoint(
-        f"{PREFIX}/user/set_work_schedule", schedule.set_work_schedule, ORM_WRITE, "set_work_schedule", "Plan one day"
-    ),
-    _endpoint(f"{PREFIX}/events/add_event", events.add_event, ORM_WRITE, "add_event", "Record a leave or other event"),
-    _endpoint(
-        f"{PREFIX}/events/set_approve_status", events.set_approve_status, ORM_WRITE, "set_approve_status", "Approve"
-    ),
-    _endpoint(f"{PREFIX}/user/clock", attendance.clock, ORM_WRITE, "clock", "Check in or out from another system"),
+    _endpoint(f"{PREFIX}/user/set_work_schedule", PLAN, ORM_WRITE, "set_work_schedule", "Plan one day"),
+    _endpoint(f"{PREFIX}/events/add_event", EVENT, ORM_WRITE, "add_event", "Record a leave or other event"),
+    _endpoint(f"{PREFIX}/events/set_approve_status", APPROVAL, ORM_WRITE, "set_approve_status", "Approve"),
+    _endpoint(f"{PREFIX}/user/clock", CLOCK, ORM_WRITE, "clock", "Check in or out from another system"),
     _endpoint(
         f"{PREFIX}/user/get_work_schedule",
         reports.get_work_schedule,
@@ -338,12 +465,17 @@ ENDPOINTS: tuple[IFlowEndpoint, ...] = (
         ("token",),
         ("GET", "POST"),
     ),
-    _bearer_read("users/get_today_status", status.get_today_status, "get_today_status", "Who is at work today"),
-    _bearer_read("users/get_tomorrow_status", status.get_tomorrow_status, "get_tomorrow_status", "Status tomorrow"),
+    _bearer_read("users/get_today_status", _status(status.today_status), "get_today_status", "Who is at work today"),
     _bearer_read(
-        "users/get_next_work_day_status", status.get_next_work_day_status, "get_next_work_day_status", "Next work day"
+        "users/get_tomorrow_status", _status(status.tomorrow_status), "get_tomorrow_status", "Status tomorrow"
     ),
-    _bearer_read("events/get_activity_events", activity.get_activity_events, "get_activity_events", "Events, filtered"),
+    _bearer_read(
+        "users/get_next_work_day_status",
+        _status(status.next_work_day_status),
+        "get_next_work_day_status",
+        "Next work day",
+    ),
+    _bearer_read("events/get_activity_events", ACTIVITY, "get_activity_events", "Events, filtered"),
     # The RFID terminals' paths are outside /api/api_v2, as the vendor's are; the device serial authenticates.
     # A scan's writes are prepared statements that read nothing back: they go out with the COMMIT.
     _endpoint(

@@ -19,9 +19,10 @@ from flowsuite.iflow.services.attendance import (
     local_time,
     misplaced_check_in,
     open_interval,
-    parse_instant,
+    parse_datetime,
     record_scan,
     refused_scan,
+    utc_instant,
 )
 from tests.services import iflow_employee, new_company
 
@@ -70,6 +71,12 @@ def test_checking_out_needs_an_open_interval() -> None:
 def test_the_action_a_badge_scan_decides_is_never_refused(interval: OpenInterval | None, after: dt.timedelta) -> None:
     instant = CHECK_IN + after
     assert refused_scan(interval, decided_action(interval, instant, LIMIT), instant, LIMIT) is None
+
+
+def parse_instant(text: str, tz: zoneinfo.ZoneInfo) -> dt.datetime | None:
+    """A `time` field as user/clock reads it: an ISO date and time, in `tz` when it carries no offset."""
+    moment = parse_datetime(text)
+    return None if moment is None else utc_instant(moment, tz)
 
 
 def test_an_instant_without_an_offset_is_the_companys_local_time() -> None:

@@ -18,12 +18,13 @@ from flowsuite.iflow.messages import check_message
 from flowsuite.iflow.models import Employee, LiveAttendanceInterval, Team, WorkScheduleInterval
 from flowsuite.iflow.services import events
 from flowsuite.iflow.services.activity import Filters, event_rows, event_type_name
+from flowsuite.iflow.services.events import ApproveStatus, SetApproveStatus
 from flowsuite.iflow.services.reports import month_report
 from flowsuite.iflow.totals import hours
 from flowsuite.tenancy.service import zone
 
 # What a person can decide in the console (the others are set by the API or by iFlow's own flow).
-DECISIONS = ("approved", "not_approved")
+DECISIONS = {"approved": ApproveStatus.APPROVED, "not_approved": ApproveStatus.NOT_APPROVED}
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,19 +167,20 @@ def employee_month(
                 [names.get(code, code) for code in worked.day_events.get(day, [])] if worked else [],
             )
         )
-    ctx = IFlowContext(company_id, None, "token")
+    ctx = IFlowContext(company_id, None, "console")
     rows = event_rows(session, ctx, filters=Filters(user_ids=(employee_id,), overlapping=(first, last)))
     totals = worked.totals.totals if worked else {"regular": 0.0, "overtime": 0.0, "total": 0.0}
     return EmployeeMonthPage(employee, year, month, days, totals, [_event_line(row) for row in rows])
 
 
 def decide_event(session: Session, company_id: int, event_id: int, decision: str) -> None:
-    """Approves or rejects one of the company's events, with the API's own rules and messages."""
-    if decision not in DECISIONS:
+    """Approves or rejects one of the company's events, with the API's own rule and messages."""
+    status = DECISIONS.get(decision)
+    if status is None:
         raise NotFound(f"Unknown decision: {decision}.")
     try:
         events.set_approve_status(
-            session, IFlowContext(company_id, None, "token"), {"event_id": str(event_id), "approve_status": decision}
+            session, IFlowContext(company_id, None, "console"), SetApproveStatus(event_id, status)
         )
     except ValidationFailed as failed:
         raise NotFound(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import zoneinfo
 from dataclasses import dataclass
 
@@ -13,26 +14,53 @@ from flowsuite.core.db import utc_now
 from flowsuite.core.wiretext import PreparedQuery, PreparedWrite, insert_statement, timestamp_param, wire_text
 from flowsuite.iflow import fields
 from flowsuite.iflow.context import IFlowContext
-from flowsuite.iflow.errors import Checks, Reply
-from flowsuite.iflow.fields import Form
+from flowsuite.iflow.errors import FieldError, ValidationFailed
 from flowsuite.iflow.keys import ensure_company_setup
 from flowsuite.iflow.models import Employee, LiveAttendanceInterval
-from flowsuite.iflow.services.employees import company_zone, employee_by_user_id_or_rfid
-
-ACTIONS = ("check_in", "check_out")
+from flowsuite.iflow.services.employees import EmployeeRef, company_zone, employee_by_ref
 
 
-def parse_instant(value: str, tz: zoneinfo.ZoneInfo) -> dt.datetime | None:
-    """An ISO 8601 date and time as a naive UTC instant; without an offset it is the company's local time."""
+class ClockAction(enum.Enum):
+    CHECK_IN = "check_in"
+    CHECK_OUT = "check_out"
+
+
+@dataclass(frozen=True, slots=True)
+class Clock:
+    """Check an employee in or out at `at`: None for now, a naive time in the company's local time."""
+
+    employee: EmployeeRef
+    action: ClockAction
+    at: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Clocked:
+    """The interval a clocking opened or closed (naive UTC instants), and the company's zone."""
+
+    employee_id: int
+    action: ClockAction
+    check_in: dt.datetime
+    check_out: dt.datetime | None
+    zone: zoneinfo.ZoneInfo
+
+
+def parse_datetime(value: str) -> dt.datetime | None:
+    """An ISO 8601 date and time (naive when it carries no offset), or None for a malformed one."""
     try:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError:
         return None
     if not fields.FIRST_YEAR <= parsed.year <= fields.LAST_YEAR:
         return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=tz)
-    return parsed.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
+    return parsed
+
+
+def utc_instant(moment: dt.datetime, tz: zoneinfo.ZoneInfo) -> dt.datetime:
+    """A date and time as a naive UTC instant to the second; without an offset it is `tz`'s local time."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    return moment.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,42 +230,33 @@ def local_time(instant: dt.datetime | None, tz: zoneinfo.ZoneInfo) -> str:
     return instant.replace(tzinfo=dt.UTC).astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def clock(session: Session, ctx: IFlowContext, form: Form) -> Reply:
-    """Opens an interval (check_in) or closes the open one (check_out) at `time` (default now).
+def clock(session: Session, ctx: IFlowContext, command: Clock) -> Clocked:
+    """Opens an interval (check_in) or closes the open one (check_out) at the command's time (default now).
 
     An interval open longer than the company's check-in reset limit counts as closed at check-in +
     limit: a new check-in after that is accepted, and a late check-out closes it at the limit. A check-in
-    in the past must not fall inside or before a recorded interval (see misplaced_check_in).
+    in the past must not fall inside or before a recorded interval (see misplaced_check_in). Refusals are
+    ValidationFailed: no such employee (`user_exists` on the reference's field), `time`/`after_check_in`,
+    `action`/`already_checked_in` or `not_checked_in`, `time`/`inside_interval` or `overlaps_interval`.
     """
-    checks = Checks()
-    employee = employee_by_user_id_or_rfid(session, ctx, form, checks)
-    action = fields.choice(form, "action", checks, ACTIONS, required=True)
+    employee = employee_by_ref(session, ctx, command.employee)
+    if employee is None:
+        raise ValidationFailed([FieldError(command.employee.field_name, "user_exists")])
     tz = company_zone(session, ctx)
-    raw_time = fields.text(form, "time", checks, max_length=40)
-    instant = utc_now() if not raw_time else parse_instant(raw_time, tz)
-    if instant is None:
-        checks.fail("time", "valid_datetime")
-    checks.raise_if_any()
-    assert employee is not None and action is not None and instant is not None
+    instant = utc_now() if command.at is None else utc_instant(command.at, tz)
+    action = command.action.value
 
     limit = reset_limit(session, ctx.company_id)
     lock_employee(session, employee.id)
     interval = open_interval(session, ctx.company_id, employee.id)
     refused = refused_scan(interval, action, instant, limit)
     if refused is not None:
-        checks.fail(*refused)
-    elif action == "check_in":
+        raise ValidationFailed([FieldError(*refused)])
+    if command.action is ClockAction.CHECK_IN:
         misplaced = misplaced_check_in(session, ctx.company_id, employee.id, instant)
         if misplaced is not None:
-            checks.fail("time", misplaced)
-    checks.raise_if_any()
+            raise ValidationFailed([FieldError("time", misplaced)])
 
     scan = Scan(ctx.company_id, employee.id, action, instant, "api")
     check_in, check_out = record_scan(session, interval, scan, limit)
-    body: dict[str, object] = {
-        "user_id": str(employee.id),
-        "action": action,
-        "check_in": local_time(check_in, tz),
-        "check_out": local_time(check_out, tz),
-    }
-    return Reply(body)
+    return Clocked(employee.id, command.action, check_in, check_out, tz)

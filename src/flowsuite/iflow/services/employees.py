@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,7 +12,7 @@ from flowsuite.core.db import ReadSession
 from flowsuite.core.errors import NotFound
 from flowsuite.iflow.context import IFlowContext
 from flowsuite.iflow.errors import Checks
-from flowsuite.iflow.fields import Form, integer, text
+from flowsuite.iflow.fields import Form, integer
 from flowsuite.iflow.models import Employee
 from flowsuite.tenancy.models import Company
 from flowsuite.tenancy.service import zone
@@ -32,22 +33,29 @@ def required_employee(session: Session, ctx: IFlowContext, form: Form, checks: C
     return employee
 
 
-def employee_by_user_id_or_rfid(session: Session, ctx: IFlowContext, form: Form, checks: Checks) -> Employee | None:
-    """The employee named by `user_id`, or else by `rfid_tag`; one of them is required."""
-    if form.get("user_id") is not None or form.get("rfid_tag") is None:
-        return required_employee(session, ctx, form, checks)
-    tag = text(form, "rfid_tag", checks, required=True, max_length=64)
-    if not tag:
-        return None
-    employee = session.scalar(
+@dataclass(frozen=True, slots=True)
+class EmployeeRef:
+    """An employee named by their id, or else by their RFID tag."""
+
+    user_id: int | None = None
+    rfid_tag: str | None = None
+
+    @property
+    def field_name(self) -> str:
+        """The field that names the employee (refusals name it)."""
+        return "user_id" if self.user_id is not None else "rfid_tag"
+
+
+def employee_by_ref(session: Session, ctx: IFlowContext, ref: EmployeeRef) -> Employee | None:
+    """The company's employee the reference names (the first by id holding the tag), or None."""
+    if ref.user_id is not None:
+        return employee_by_id(session, ctx, ref.user_id)
+    return session.scalar(
         select(Employee)
-        .where(Employee.company_id == ctx.company_id, Employee.rfid_tag == tag)
+        .where(Employee.company_id == ctx.company_id, Employee.rfid_tag == ref.rfid_tag)
         .order_by(Employee.id)
         .limit(1)
     )
-    if employee is None:
-        checks.fail("rfid_tag", "user_exists")
-    return employee
 
 
 def company_timezone(session: Session | ReadSession, company_id: int) -> str:

@@ -1,9 +1,11 @@
 """Importing employees from a CSV file whose columns are the sync fields, through user/sync's own service.
 
-Each row is one sync in its own transaction, so a rejected row leaves the others standing and the rules
-(required name, CNP check, unique CNP / ID card, team creation) are exactly the API's. A row is matched by
-its `update_by` / `update_by_value` columns when the file has them, else by its CNP, else by its ID card.
-An empty cell means "not given" (it leaves the field as it is): a spreadsheet's blanks must not wipe data.
+A row is read into the service's command by user/sync's own reader of those fields (wire.sync), and each
+row is one sync in its own transaction, so a rejected row leaves the others standing and the checks, rules
+(required name, CNP check, unique CNP / ID card, team creation) and messages are exactly the API's. A row is
+matched by its `update_by` / `update_by_value` columns when the file has them, else by its CNP, else by its
+ID card. An empty cell means "not given" (it leaves the field as it is): a spreadsheet's blanks must not
+wipe data.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from flowsuite.core.db import Database
 from flowsuite.iflow.context import IFlowContext
 from flowsuite.iflow.errors import FieldError, ValidationFailed
 from flowsuite.iflow.messages import DEFAULT_LANGUAGE, check_message
-from flowsuite.iflow.services.sync import sync_user
+from flowsuite.iflow.services.sync import SyncEmployee, sync_policy, sync_user
+from flowsuite.iflow.wire.sync import read_sync
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,14 +52,15 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
         return [(reader.line_num, {k.strip(): (v or "").strip() for k, v in row.items() if k}) for row in reader]
 
 
-def sync_form(row: dict[str, str]) -> dict[str, str]:
-    """The sync post a row stands for: its non-empty cells plus how to find the employee."""
-    form = {name: value for name, value in row.items() if value}
-    if "update_by" not in form:
-        by = "cnp" if form.get("cnp") else "id_card"
-        form["update_by"] = by
-        form.setdefault("update_by_value", form.get(by, ""))
-    return form
+def row_sync(row: dict[str, str], strict_cnp: bool) -> SyncEmployee:
+    """The sync a row stands for: its non-empty cells, the employee found by the row's `update_by` /
+    `update_by_value` cells, else by its CNP, else by its ID card; ValidationFailed for a bad row."""
+    cells = {name: value for name, value in row.items() if value}
+    if "update_by" not in cells:
+        by = "cnp" if cells.get("cnp") else "id_card"
+        cells["update_by"] = by
+        cells.setdefault("update_by_value", cells.get(by, ""))
+    return read_sync(cells, strict_cnp)
 
 
 def _messages(errors: Iterable[FieldError]) -> list[str]:
@@ -64,14 +68,14 @@ def _messages(errors: Iterable[FieldError]) -> list[str]:
 
 
 def import_row(db: Database, company_id: int, line: int, row: dict[str, str]) -> RowOutcome:
-    ctx = IFlowContext(company_id, None, "import")
     try:
         with db.transaction(write=True) as session:
-            result = sync_user(session, ctx, sync_form(row))
+            policy = sync_policy(session, company_id)
+            ctx = IFlowContext(company_id, None, "import", read_along=policy)
+            synced = sync_user(session, ctx, row_sync(row, policy.strict_cnp))
     except ValidationFailed as failed:
         return RowOutcome(line, "rejected", _messages(failed.errors))
-    outcome = "created" if "new_user" in result.body else "updated"
-    return RowOutcome(line, outcome, _messages(result.warnings))
+    return RowOutcome(line, "created" if synced.created else "updated", _messages(synced.warnings))
 
 
 def import_employees(

@@ -5,27 +5,49 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
+from dataclasses import dataclass
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from flowsuite.iflow import fields
 from flowsuite.iflow.context import IFlowContext
-from flowsuite.iflow.errors import Checks, Reply
-from flowsuite.iflow.fields import Form
+from flowsuite.iflow.errors import FieldError, ValidationFailed
 from flowsuite.iflow.models import WorkScheduleInterval
-from flowsuite.iflow.services.employees import company_zone, required_employee
+from flowsuite.iflow.services.employees import company_zone, employee_by_id
 
 _INTERVAL = re.compile(r"(\d{2}:\d{2})-(\d{2}:\d{2})")
 MINUTES_A_DAY = 24 * 60
+# A planned interval as local wall-clock times: an end at or before its start is on the next day.
+Interval = tuple[dt.time, dt.time]
 
 
-def parse_intervals(value: str) -> list[tuple[dt.time, dt.time]] | None:
+@dataclass(frozen=True, slots=True)
+class PlanDay:
+    """Replace the employee's planned intervals of `day` (none: nothing planned), in order and not
+    overlapping (parse_intervals)."""
+
+    employee_id: int
+    day: dt.date
+    intervals: list[Interval]
+
+
+@dataclass(frozen=True, slots=True)
+class DayPlanned:
+    """The day's plan as set, and the hours it really lasts (planned_hours)."""
+
+    employee_id: int
+    day: dt.date
+    intervals: list[Interval]
+    planned_hours: float
+
+
+def parse_intervals(value: str) -> list[Interval] | None:
     """`08:00-12:00,22:00-06:00` as (start, end) pairs in order; None if malformed or overlapping.
 
     An end at or before its start is on the next day; no two intervals may overlap, counting that.
     """
-    intervals: list[tuple[dt.time, dt.time]] = []
+    intervals: list[Interval] = []
     for part in value.split(","):
         match = _INTERVAL.fullmatch(part.strip())
         start = fields.parse_time(match.group(1)) if match else None
@@ -57,7 +79,7 @@ def plan_instants(day: dt.date, start: dt.time, end: dt.time, tz: zoneinfo.ZoneI
     return begins, ends
 
 
-def planned_hours(day: dt.date, intervals: list[tuple[dt.time, dt.time]], tz: zoneinfo.ZoneInfo) -> float:
+def planned_hours(day: dt.date, intervals: list[Interval], tz: zoneinfo.ZoneInfo) -> float:
     """Hours the plan really lasts: a night when the clocks change has 23 or 25 hours."""
     seconds = 0.0
     for start, end in intervals:
@@ -66,20 +88,12 @@ def planned_hours(day: dt.date, intervals: list[tuple[dt.time, dt.time]], tz: zo
     return round(seconds / 3600, 2)
 
 
-def set_work_schedule(session: Session, ctx: IFlowContext, form: Form) -> Reply:
-    checks = Checks()
-    employee = required_employee(session, ctx, form, checks)
-    day = fields.date(form, "date", checks, required=True)
-    intervals: list[tuple[dt.time, dt.time]] | None = []
-    if "intervals" not in form:
-        checks.fail("intervals", "required")
-    elif form["intervals"].strip():
-        intervals = parse_intervals(form["intervals"])
-        if intervals is None:
-            checks.fail("intervals", "valid_intervals")
-    checks.raise_if_any()
-    assert employee is not None and day is not None and intervals is not None
-
+def set_work_schedule(session: Session, ctx: IFlowContext, command: PlanDay) -> DayPlanned:
+    """Replaces the day's plan; ValidationFailed (`user_id`/`user_exists`) for no such employee."""
+    employee = employee_by_id(session, ctx, command.employee_id)
+    if employee is None:
+        raise ValidationFailed([FieldError("user_id", "user_exists")])
+    day, intervals = command.day, command.intervals
     session.execute(
         delete(WorkScheduleInterval).where(
             WorkScheduleInterval.company_id == ctx.company_id,
@@ -94,10 +108,4 @@ def set_work_schedule(session: Session, ctx: IFlowContext, form: Form) -> Reply:
             )
         )
     session.flush()
-    body: dict[str, object] = {
-        "user_id": str(employee.id),
-        "date": day.isoformat(),
-        "intervals": ",".join(f"{s:%H:%M}-{e:%H:%M}" for s, e in intervals),
-        "planned": planned_hours(day, intervals, company_zone(session, ctx)),
-    }
-    return Reply(body)
+    return DayPlanned(employee.id, day, intervals, planned_hours(day, intervals, company_zone(session, ctx)))

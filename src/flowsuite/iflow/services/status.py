@@ -8,22 +8,18 @@ company, so the cost grows with rows read, not with round trips per employee.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import Row, or_, select
 from sqlalchemy.orm import Session
 
 from flowsuite.core.db import ReadSession, utc_now
-from flowsuite.iflow import fields
 from flowsuite.iflow.calendar import is_working_day
 from flowsuite.iflow.context import IFlowContext
-from flowsuite.iflow.errors import BareReply, Checks
-from flowsuite.iflow.fields import Form
-from flowsuite.iflow.messages import status_text
 from flowsuite.iflow.models import (
     Employee,
     FreeDay,
@@ -31,18 +27,10 @@ from flowsuite.iflow.models import (
     LiveAttendanceInterval,
     WorkScheduleInterval,
 )
-from flowsuite.iflow.services.activity import (
-    EventDays,
-    asked_language,
-    event_days,
-    event_object,
-    event_rows,
-    event_type_name,
-)
+from flowsuite.iflow.services.activity import EventDays, EventRow, event_days, event_rows
 from flowsuite.iflow.services.employees import company_zone
 from flowsuite.iflow.services.schedule import plan_instants
 
-ATTENDANCE_TYPES = ("live_attendance", "work_schedule")
 # (id, full_name, cnp, mark_number) of an enabled employee.
 EmployeeRow = Row[int, str, str | None, str | None]
 DEFAULT_RESET_LIMIT_HOURS = 13
@@ -92,9 +80,68 @@ class Worked:
 class Situation:
     """What is known of one employee on the asked day."""
 
-    events: list[Row[Any]] = field(default_factory=list)
+    events: list[EventRow] = field(default_factory=list)
     plans: list[tuple[dt.datetime, dt.datetime]] = field(default_factory=list)
     live: list[Worked] = field(default_factory=list)
+
+
+class Attendance(enum.Enum):
+    """What says who is at work today: their check-ins (live attendance), or their planned work."""
+
+    LIVE = "live"
+    SCHEDULE = "schedule"
+
+
+@dataclass(frozen=True, slots=True)
+class StatusQuery:
+    """The command of the status services: which attendance decides who is at work (coming days have
+    only the plan)."""
+
+    attendance: Attendance = Attendance.LIVE
+
+
+class Presence(enum.Enum):
+    """Where an employee is on the asked day."""
+
+    AT_WORK = "at_work"
+    # Planned later today, not there yet.
+    NOT_AT_WORK_YET = "not_at_work_yet"
+    # Away for events (a whole-day leave, or a part-day one under way): EmployeeStatus.away_for.
+    AWAY = "away"
+    # Planned, absent, and no event keeps them away.
+    MISSING = "missing"
+    # Checked out (live attendance), or past the plan's end (the work schedule).
+    LEFT_WORK = "left_work"
+    # Nothing planned, and no event keeps them away.
+    DAY_OFF = "day_off"
+
+
+@dataclass(frozen=True, slots=True)
+class EmployeeStatus:
+    """One enabled employee on the asked day: where they are, the day's events (rejected ones left
+    out), those keeping them away, and their live intervals (today with live attendance only)."""
+
+    employee_id: int
+    full_name: str
+    cnp: str | None
+    mark_number: str | None
+    presence: Presence
+    away_for: Sequence[EventRow]
+    events: Sequence[EventRow]
+    worked: Sequence[Worked]
+
+    @property
+    def at_work(self) -> bool:
+        return self.presence is Presence.AT_WORK
+
+
+@dataclass(frozen=True, slots=True)
+class DayStatus:
+    """Every enabled employee's status on the asked day, by name; `event_days` counts their events' days."""
+
+    asked: Asked
+    event_days: EventDays
+    employees: list[EmployeeStatus]
 
 
 def local_midnight(day: dt.date, zone: zoneinfo.ZoneInfo) -> dt.datetime:
@@ -216,131 +263,76 @@ def _whole_day_event(situation: Situation) -> bool:
     return any(row.start_time is None for row in situation.events)
 
 
-def away_events(situation: Situation, asked: Asked) -> list[Row[Any]]:
+def away_events(situation: Situation, asked: Asked) -> list[EventRow]:
     """The events that keep the employee away: whole-day ones, and a part-day one (two hours off) only
     while it lasts; for a coming day, whole-day ones alone."""
     return [row for row in situation.events if row.start_time is None or _under_way(row, asked)]
 
 
-def _under_way(row: Row[Any], asked: Asked) -> bool:
+def _under_way(row: EventRow, asked: Asked) -> bool:
     if asked.now is None:
         return False
     begins, ends = asked.plan_instants(asked.day, row.start_time, row.end_time)
     return begins <= asked.now < ends
 
 
-def _status_key(situation: Situation, asked: Asked, live: bool) -> tuple[str, bool]:
-    """(status key, at_work) of one employee; a key "missing" gets the away events' names appended."""
+def _presence(situation: Situation, asked: Asked, live: bool, away: list[EventRow]) -> Presence:
+    """Where one employee is, given the events that keep them away (away_events)."""
     now = asked.now
-    away = away_events(situation, asked)
     if now is None:  # a coming day: only the plan and the events say anything
-        at_work = bool(situation.plans) and not _whole_day_event(situation)
-        return ("at_work", True) if at_work else _away(situation, away, planned_later=False)
+        if situation.plans and not _whole_day_event(situation):
+            return Presence.AT_WORK
+        return _absence(situation, away, planned_later=False)
     if live:
         if any(worked.check_out is None for worked in situation.live):
-            return "at_work", True
+            return Presence.AT_WORK
         if situation.live and not away:
-            return "left_work", False
+            return Presence.LEFT_WORK
     elif any(begins <= now < ends for begins, ends in situation.plans) and not _whole_day_event(situation):
-        return "at_work", True
+        return Presence.AT_WORK
     # A plan interval still to come (also after a break) means the employee is expected later today.
     planned_later = any(begins > now for begins, _ in situation.plans)
     if not live and situation.plans and not planned_later and not away:
-        return "left_work", False
-    return _away(situation, away, planned_later)
+        return Presence.LEFT_WORK
+    return _absence(situation, away, planned_later)
 
 
-def _away(situation: Situation, away: list[Row[Any]], planned_later: bool) -> tuple[str, bool]:
+def _absence(situation: Situation, away: list[EventRow], planned_later: bool) -> Presence:
     if away:
-        return "missing", False
+        return Presence.AWAY
     if planned_later:
-        return "not_at_work_yet", False
-    return ("missing", False) if situation.plans else ("day_off", False)
+        return Presence.NOT_AT_WORK_YET
+    return Presence.MISSING if situation.plans else Presence.DAY_OFF
 
 
-def _status_text(key: str, situation: Situation, asked: Asked, language: str) -> str:
-    text = status_text(language, key)
+def _employee_status(employee: EmployeeRow, situation: Situation, asked: Asked, live: bool) -> EmployeeStatus:
     away = away_events(situation, asked)
-    if key == "missing" and away:
-        names = ", ".join(dict.fromkeys(event_type_name(row, language) for row in away))
-        return f"{text}, {names}"
-    return text
+    presence = _presence(situation, asked, live, away)
+    return EmployeeStatus(
+        employee.id,
+        employee.full_name,
+        employee.cnp,
+        employee.mark_number,
+        presence,
+        away if presence is Presence.AWAY else (),
+        situation.events,
+        situation.live,
+    )
 
 
-# --- rendering
-
-
-def clock_text(seconds: int) -> str:
-    """Seconds as the vendor's `HH:MM:SS`."""
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
-
-
-def live_attendance(live: list[Worked], asked: Asked) -> list[dict[str, str]]:
-    """The intervals, then `{current_time, total_worked}`; an open interval counts nothing yet (as the seed)."""
-    assert asked.now is not None
-    items: list[dict[str, str]] = []
-    total = 0
-    for worked in live:
-        seconds = 0 if worked.check_out is None else int((worked.check_out - worked.check_in).total_seconds())
-        total += seconds
-        check_out = "" if worked.check_out is None else asked.local_hms(worked.check_out)
-        items.append(
-            {
-                "check_in": asked.local_hms(worked.check_in),
-                "check_out": check_out,
-                "worked": clock_text(seconds),
-            }
-        )
-    items.append({"current_time": asked.local_hms(asked.now), "total_worked": clock_text(total)})
-    return items
-
-
-def _employee_object(
-    employee: EmployeeRow,
-    situation: Situation,
-    asked: Asked,
-    live: bool,
-    language: str,
-    days: EventDays,
-) -> dict[str, object]:
-    key, at_work = _status_key(situation, asked, live)
-    item: dict[str, object] = {
-        "status": _status_text(key, situation, asked, language),
-        "at_work": at_work,
-        "full_name": employee.full_name,
-        "cnp": employee.cnp,
-        "user_id": str(employee.id),
-        "mark_number": employee.mark_number,
-    }
-    if situation.events:
-        item["events"] = [
-            event_object(row, language, days, placement=(position, asked.day))
-            for position, row in enumerate(situation.events)
-        ]
-    if live and situation.live:
-        item["live_attendance"] = live_attendance(situation.live, asked)
-    return item
-
-
-def _attendance_type(form: Form) -> str:
-    checks = Checks()
-    chosen = fields.choice(form, "attendance_type", checks, ATTENDANCE_TYPES)
-    checks.raise_if_any()
-    return chosen or "live_attendance"
-
-
-def status_on(session: Session | ReadSession, ctx: IFlowContext, form: Form, asked: Asked) -> BareReply:
+def status_on(session: Session | ReadSession, ctx: IFlowContext, query: StatusQuery, asked: Asked) -> DayStatus:
     """Every enabled employee's status on the asked day; live attendance only exists for today."""
-    language = asked_language(form)
-    live = _attendance_type(form) == "live_attendance" and asked.now is not None
+    live = query.attendance is Attendance.LIVE and asked.now is not None
     situations = _situations(session, ctx, asked, live)
     days = event_days(session, ctx, (row for situation in situations.values() for row in situation.events))
     empty = Situation()
-    return BareReply(
+    return DayStatus(
+        asked,
+        days,
         [
-            _employee_object(employee, situations.get(employee.id, empty), asked, live, language, days)
+            _employee_status(employee, situations.get(employee.id, empty), asked, live)
             for employee in _employees(session, ctx, asked.day)
-        ]
+        ],
     )
 
 
@@ -358,21 +350,21 @@ def _company_free_days(session: Session | ReadSession, ctx: IFlowContext, after:
 
 def _status_service(
     pick: Callable[[Session | ReadSession, IFlowContext, dt.date], dt.date],
-) -> Callable[[Session | ReadSession, IFlowContext, Form], BareReply]:
-    """A status endpoint for the day `pick` chooses from today (the company's today)."""
+) -> Callable[[Session | ReadSession, IFlowContext, StatusQuery], DayStatus]:
+    """A status service for the day `pick` chooses from today (the company's today)."""
 
-    def service(session: Session | ReadSession, ctx: IFlowContext, form: Form) -> BareReply:
+    def service(session: Session | ReadSession, ctx: IFlowContext, query: StatusQuery) -> DayStatus:
         now = utc_now()
         zone = company_zone(session, ctx)
         today = today_of(now, zone)
         day = pick(session, ctx, today)
-        return status_on(session, ctx, form, asked_day(day, zone, now if day == today else None))
+        return status_on(session, ctx, query, asked_day(day, zone, now if day == today else None))
 
     return service
 
 
-get_today_status = _status_service(lambda session, ctx, today: today)
-get_tomorrow_status = _status_service(lambda session, ctx, today: today + dt.timedelta(days=1))
-get_next_work_day_status = _status_service(
+today_status = _status_service(lambda session, ctx, today: today)
+tomorrow_status = _status_service(lambda session, ctx, today: today + dt.timedelta(days=1))
+next_work_day_status = _status_service(
     lambda session, ctx, today: next_work_day(today, _company_free_days(session, ctx, today))
 )

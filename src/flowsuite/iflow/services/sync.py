@@ -1,11 +1,18 @@
-"""user/sync: create or update one employee by CNP or ID card, as a payroll app pushes them."""
+"""user/sync: create or update one employee by CNP or ID card, as a payroll app pushes them.
+
+The command (SyncEmployee) names the identifier to find the employee by and its value, and the changes as
+typed values, only for the fields given: a field absent is kept, one given as None is cleared. The result
+(Synced) says whether the employee was created or updated, with their values and any warnings.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import functools
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, TypedDict, cast
 
 from sqlalchemy import CompoundSelect, Select, Table, bindparam, select, union_all, update
 from sqlalchemy.orm import Session
@@ -14,18 +21,15 @@ from stdnum.ro import cnp as romanian_cnp
 
 from flowsuite.core.db import utc_now
 from flowsuite.core.wiretext import PreparedQuery, PreparedWrite, insert_statement, timestamp_param
-from flowsuite.iflow import fields
 from flowsuite.iflow.context import IFlowContext
-from flowsuite.iflow.errors import Checks, FieldError, Reply
-from flowsuite.iflow.fields import Form
+from flowsuite.iflow.errors import FieldError, ValidationFailed
 from flowsuite.iflow.keys import ensure_company_setup
 from flowsuite.iflow.models import Employee, IFlowSettings, Team
 
-UPDATE_BY = ("cnp", "id_card")
 # A new employee synced without a team_name joins this team (every employee is in exactly one).
 DEFAULT_TEAM_NAME = "General"
 
-# Text fields of the sync and their column lengths, in the vendor's order.
+# Text fields of an employee and their column lengths, in the vendor's order.
 TEXT_FIELDS = {
     "rfid_tag": 64,
     "cnp": 32,
@@ -43,31 +47,106 @@ TEXT_FIELDS = {
     "phone_two": 64,
 }
 DATE_FIELDS = ("disable_date", "id_card_issue_date", "birth_date", "employment_date")
+# The identifier's value is as long as the longest identifier column.
+IDENTIFIER_LENGTH = 32
 
-# The reply's user object, in the vendor's sample order; user_id and team_name are ours, after it.
-USER_FIELDS = (
-    "team_id",
-    "full_name",
-    "is_enabled",
-    "disable_date",
-    "rfid_tag",
-    "cnp",
-    "id_card",
-    "id_card_issued_by",
-    "id_card_issue_date",
-    "bank_account",
-    "birth_date",
-    "employment_date",
-    "job_title",
-    "mark_number",
-    "contract_number",
-    "section",
-    "address",
-    "city",
-    "county",
-    "phone_one",
-    "phone_two",
-)
+
+class Identifier(enum.Enum):
+    """The field an employee is found by; its value is the column's name."""
+
+    CNP = "cnp"
+    ID_CARD = "id_card"
+
+
+class EmployeeChanges(TypedDict, total=False):
+    """The fields a sync sets, only those given (None clears an optional one)."""
+
+    full_name: str
+    is_enabled: bool
+    disable_date: dt.date | None
+    rfid_tag: str | None
+    cnp: str | None
+    id_card: str | None
+    id_card_issued_by: str | None
+    id_card_issue_date: dt.date | None
+    bank_account: str | None
+    birth_date: dt.date | None
+    employment_date: dt.date | None
+    job_title: str | None
+    mark_number: str | None
+    contract_number: str | None
+    section: str | None
+    address: str | None
+    city: str | None
+    county: str | None
+    phone_one: str | None
+    phone_two: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SyncEmployee:
+    """Create or update the company's employee whose `find_by` field equals `value`.
+
+    A new employee gets `value` as that field unless `changes` sets it; `team_name` moves the employee to
+    that team (created if need be), None keeps their team, or puts a new employee in DEFAULT_TEAM_NAME."""
+
+    find_by: Identifier
+    value: str
+    changes: EmployeeChanges = field(default_factory=lambda: EmployeeChanges())
+    team_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SyncPolicy:
+    """The company's settings a sync applies: refuse an invalid CNP (else warn), and a new employee's norm."""
+
+    strict_cnp: bool
+    daily_norm_hours: int
+
+
+class EmployeeRecord(TypedDict):
+    """An employee as a sync leaves them: every field a sync sets, their id and their team. (A typed dict:
+    user/sync's hot path makes it from the row it read, with no object built field by field.)"""
+
+    id: int
+    team_id: int
+    team_name: str
+    full_name: str
+    is_enabled: bool
+    disable_date: dt.date | None
+    rfid_tag: str | None
+    cnp: str | None
+    id_card: str | None
+    id_card_issued_by: str | None
+    id_card_issue_date: dt.date | None
+    bank_account: str | None
+    birth_date: dt.date | None
+    employment_date: dt.date | None
+    job_title: str | None
+    mark_number: str | None
+    contract_number: str | None
+    section: str | None
+    address: str | None
+    city: str | None
+    county: str | None
+    phone_one: str | None
+    phone_two: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Synced:
+    """What a sync did: created or updated the employee found by `find_by` = `value`, now `employee`;
+    `warnings` are checks that failed without refusing it (an invalid CNP where the company only warns)."""
+
+    created: bool
+    find_by: Identifier
+    value: str
+    employee: EmployeeRecord
+    warnings: list[FieldError] = field(default_factory=list)
+
+
+# The columns of an employee a sync reads back (EmployeeRecord's, but the team's name).
+_RECORD_COLUMNS = ("team_id", "full_name", "is_enabled", *TEXT_FIELDS, *DATE_FIELDS)
 
 
 def cnp_is_valid(value: str) -> bool:
@@ -79,32 +158,8 @@ def cnp_is_valid(value: str) -> bool:
     return True
 
 
-def _changes(form: Form, checks: Checks, update_by: str | None, update_by_value: str | None) -> dict[str, Any]:
-    """The columns the post sets: only the fields present in it (empty clears an optional one)."""
-    changes: dict[str, Any] = {}
-    if "full_name" in form:
-        full_name = fields.text(form, "full_name", checks)
-        if not full_name:
-            checks.fail("full_name", "not_empty")
-        changes["full_name"] = full_name
-    for name, limit in TEXT_FIELDS.items():
-        if name in form:
-            changes[name] = fields.text(form, name, checks, max_length=limit) or None
-    for name in DATE_FIELDS:
-        if name in form:
-            changes[name] = fields.date(form, name, checks)
-    if "is_enabled" in form:
-        enabled = fields.flag(form, "is_enabled", checks)
-        if enabled is not None:
-            changes["is_enabled"] = enabled
-    # The identifier searched by is the employee's own, unless the post gives that field explicitly.
-    if update_by is not None and update_by_value and update_by not in changes:
-        changes[update_by] = update_by_value
-    return changes
-
-
 # user/sync is a payroll app's bulk path (issue 3: 500 req/s): its statements are built and compiled once
-# and run on the driver cursor, and the reply is made from the row read and the changes written.
+# and run on the driver cursor, and the result is made from the row read and the changes written.
 _EMPLOYEES: Table = Employee.__table__  # type: ignore[assignment]
 _TEAMS: Table = Team.__table__  # type: ignore[assignment]
 _SETTINGS: Table = IFlowSettings.__table__  # type: ignore[assignment]
@@ -118,14 +173,14 @@ _SETTINGS_READ = PreparedQuery(
 
 def _holders_query(columns: tuple[str, ...]) -> CompoundSelect[Any]:
     """Every employee of the company holding a CNP or ID card the sync searches by or sets (two values of
-    each of `columns` at most: `update_by_value` and the posted field), with their team's name: at most
+    each of `columns` at most: the value searched by and the one set), with their team's name: at most
     four rows, as the unique indexes allow one employee per value. One lookup per column, so each uses
     its (partial) unique index, which an OR of the two columns would not; a column with no value to look
     for is left out, so its lookup does not walk the company's index entries for NULL."""
 
     def holding(column: str) -> Select[Any]:
         return (
-            select(_EMPLOYEES.c.id, *(_EMPLOYEES.c[name] for name in USER_FIELDS), _TEAMS.c.name.label("team_name"))
+            select(_EMPLOYEES.c.id, *(_EMPLOYEES.c[name] for name in _RECORD_COLUMNS), _TEAMS.c.name.label("team_name"))
             .join_from(_EMPLOYEES, _TEAMS, _TEAMS.c.id == _EMPLOYEES.c.team_id)
             .where(
                 _EMPLOYEES.c.company_id == bindparam("company_id"),
@@ -140,9 +195,10 @@ def _holders_lookup(columns: tuple[str, ...]) -> PreparedQuery:
     return PreparedQuery(lambda _dialect: _holders_query(columns))
 
 
+_IDENTIFIERS = tuple(identifier.value for identifier in Identifier)
 # By the columns that have a value to look for (update_by's always has one).
 _HOLDERS: dict[tuple[str, ...], PreparedQuery] = {
-    columns: _holders_lookup(columns) for columns in (("cnp",), ("id_card",), UPDATE_BY)
+    columns: _holders_lookup(columns) for columns in (("cnp",), ("id_card",), _IDENTIFIERS)
 }
 _TEAM_ID = PreparedQuery(
     lambda _dialect: select(_TEAMS.c.id).where(
@@ -179,14 +235,14 @@ def _bound(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def _settings(session: Session, company_id: int) -> tuple[bool, int]:
-    """The company's strict-CNP setting and daily norm (its iFlow settings made on first use)."""
+def sync_policy(session: Session, company_id: int) -> SyncPolicy:
+    """The company's sync settings (its iFlow settings made on first use)."""
     _, rows = _SETTINGS_READ.execute(session, {"company_id": company_id})
     if not rows:
         settings = ensure_company_setup(session, company_id)
-        return settings.strict_cnp, settings.daily_norm_hours
+        return SyncPolicy(settings.strict_cnp, settings.daily_norm_hours)
     strict, norm = rows[0]
-    return bool(strict), int(norm)
+    return SyncPolicy(bool(strict), int(norm))
 
 
 def _team_id(session: Session, company_id: int, name: str) -> int:
@@ -200,84 +256,82 @@ def _team_id(session: Session, company_id: int, name: str) -> int:
 
 
 def _holders(
-    session: Session, company_id: int, update_by: str, update_by_value: str, changes: dict[str, Any]
+    session: Session, company_id: int, find_by: str, value: str, changes: Mapping[str, Any]
 ) -> list[dict[str, Any]]:
     params: dict[str, Any] = {"company_id": company_id}
-    for column in UPDATE_BY:
-        params[f"{column}_searched"] = update_by_value if column == update_by else None
+    for column in _IDENTIFIERS:
+        params[f"{column}_searched"] = value if column == find_by else None
         params[f"{column}_set"] = changes.get(column) or None
-    columns = tuple(c for c in UPDATE_BY if params[f"{c}_searched"] is not None or params[f"{c}_set"] is not None)
+    columns = tuple(c for c in _IDENTIFIERS if params[f"{c}_searched"] is not None or params[f"{c}_set"] is not None)
     return _HOLDERS[columns].dicts(session, params)
 
 
-def _wire_value(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+def _record(values: dict[str, Any], team_name: str) -> EmployeeRecord:
+    """The employee from a row the prepared statements read or wrote (a fresh dict, typed in place): the
+    driver's SQLite dates are ISO text and its booleans integers."""
+    for name in DATE_FIELDS:
+        value = values[name]
+        if value.__class__ is str:
+            values[name] = dt.date.fromisoformat(value)
+    values["is_enabled"] = bool(values["is_enabled"])
+    values["team_name"] = team_name
+    return cast(EmployeeRecord, values)
 
 
-def user_object(employee: Mapping[str, Any], team_name: str) -> dict[str, str | None]:
-    """The vendor's user object: every sync field, ids as strings, absent values null."""
-    user = {name: _wire_value(employee.get(name)) for name in USER_FIELDS}
-    user["user_id"] = str(employee["id"])
-    user["team_name"] = team_name
-    return user
+def sync_user(session: Session, ctx: IFlowContext, command: SyncEmployee) -> Synced:
+    """Updates the employee found by the command's identifier, or creates one; refuses (ValidationFailed)
+    a new employee without a name, a blank name, a CNP or ID card another employee holds, and an invalid
+    CNP where the company's policy is strict.
 
-
-def sync_user(session: Session, ctx: IFlowContext, form: Form) -> Reply:
-    """Updates the employee whose `update_by` field equals `update_by_value`, or creates one."""
-    checks = Checks()
-    update_by = fields.choice(form, "update_by", checks, UPDATE_BY, required=True)
-    update_by_value = fields.text(form, "update_by_value", checks, required=True, max_length=32)
-    team_name = fields.text(form, "team_name", checks)
-    changes = _changes(form, checks, update_by, update_by_value)
-    strict_cnp, daily_norm_hours = _settings(session, ctx.company_id)
+    The policy is the one the credential check read along (ctx.read_along), else the company's, read here."""
+    policy = ctx.read_along if isinstance(ctx.read_along, SyncPolicy) else sync_policy(session, ctx.company_id)
+    find_by, value = command.find_by.value, command.value
+    changes: dict[str, Any] = dict(command.changes)
+    if "full_name" in changes and not changes["full_name"]:
+        raise ValidationFailed([FieldError("full_name", "not_empty")])
+    # The identifier searched by is the employee's own, unless the command sets that field explicitly.
+    if value and find_by not in changes:
+        changes[find_by] = value
     warnings: list[FieldError] = []
     cnp = changes.get("cnp")
     if cnp and not cnp_is_valid(cnp):
-        (checks.errors if strict_cnp else warnings).append(FieldError("cnp", "valid_cnp"))
-    checks.raise_if_any()
-    assert update_by is not None and update_by_value is not None  # checked above
+        if policy.strict_cnp:
+            raise ValidationFailed([FieldError("cnp", "valid_cnp")])
+        warnings.append(FieldError("cnp", "valid_cnp"))
 
-    holders = _holders(session, ctx.company_id, update_by, update_by_value, changes)
-    employee = next((row for row in holders if row[update_by] == update_by_value), None)
+    holders = _holders(session, ctx.company_id, find_by, value, changes)
+    employee = next((row for row in holders if row[find_by] == value), None)
+    errors: list[FieldError] = []
     if employee is None and not changes.get("full_name"):
-        checks.fail("full_name", "required")
+        errors.append(FieldError("full_name", "required"))
     own_id = employee["id"] if employee is not None else None
-    for column in UPDATE_BY:
-        value = changes.get(column)
-        if value and any(row[column] == value and row["id"] != own_id for row in holders):
-            checks.fail(column, "unique")
-    checks.raise_if_any()
+    for column in _IDENTIFIERS:
+        held = changes.get(column)
+        if held and any(row[column] == held and row["id"] != own_id for row in holders):
+            errors.append(FieldError(column, "unique"))
+    if errors:
+        raise ValidationFailed(errors)
 
     now = timestamp_param(utc_now())
+    team_name = command.team_name
     if employee is None:
         team_name = team_name or DEFAULT_TEAM_NAME
         written = {name: None for name in _WRITTEN} | {"is_enabled": True} | changes
-        written |= {"team_id": _team_id(session, ctx.company_id, team_name), "daily_norm_hours": daily_norm_hours}
-        params = {name: _bound(value) for name, value in written.items()}
+        written |= {
+            "team_id": _team_id(session, ctx.company_id, team_name),
+            "daily_norm_hours": policy.daily_norm_hours,
+        }
+        params = {name: _bound(given) for name, given in written.items()}
         _, rows = _NEW_EMPLOYEE.execute(
             session, {**params, "company_id": ctx.company_id, "created_at": now, "updated_at": now}
         )
-        employee, key = {**written, "id": rows[0][0]}, "new_user"
+        del written["daily_norm_hours"]
+        return Synced(True, command.find_by, value, _record({**written, "id": rows[0][0]}, team_name), warnings)
+    if team_name:
+        changes["team_id"] = _team_id(session, ctx.company_id, team_name)
     else:
-        if team_name:
-            changes["team_id"] = _team_id(session, ctx.company_id, team_name)
-        else:
-            team_name = employee["team_name"]
-        if changes:
-            params = {name: _bound(value) for name, value in changes.items()}
-            _employee_update(tuple(changes)).execute(
-                session, {**params, "employee_id": employee["id"], "updated_at": now}
-            )
-        employee, key = {**employee, **changes}, "updated_user"
-    body: dict[str, object] = {
-        "update_by": update_by,
-        "update_by_value": update_by_value,
-        key: user_object(employee, team_name),
-    }
-    return Reply(body, warnings)
+        team_name = employee["team_name"]
+    if changes:
+        params = {name: _bound(given) for name, given in changes.items()}
+        _employee_update(tuple(changes)).execute(session, {**params, "employee_id": employee["id"], "updated_at": now})
+    return Synced(False, command.find_by, value, _record({**employee, **changes}, team_name), warnings)
