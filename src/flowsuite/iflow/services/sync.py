@@ -104,33 +104,14 @@ class SyncPolicy:
     daily_norm_hours: int
 
 
-class EmployeeRecord(TypedDict):
-    """An employee as a sync leaves them: every field a sync sets, their id and their team. (A typed dict:
-    user/sync's hot path makes it from the row it read, with no object built field by field.)"""
+class EmployeeRecord(EmployeeChanges):
+    """An employee as a sync leaves them: every field a sync sets (all of them present), their id and their
+    team. (A typed dict: user/sync's hot path makes it from the row it read, with no object built field by
+    field.)"""
 
     id: int
     team_id: int
     team_name: str
-    full_name: str
-    is_enabled: bool
-    disable_date: dt.date | None
-    rfid_tag: str | None
-    cnp: str | None
-    id_card: str | None
-    id_card_issued_by: str | None
-    id_card_issue_date: dt.date | None
-    bank_account: str | None
-    birth_date: dt.date | None
-    employment_date: dt.date | None
-    job_title: str | None
-    mark_number: str | None
-    contract_number: str | None
-    section: str | None
-    address: str | None
-    city: str | None
-    county: str | None
-    phone_one: str | None
-    phone_two: str | None
 
 
 @dataclass(frozen=True, slots=True)
