@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 import uuid
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from sqlalchemy import create_engine, func, inspect, select, text
 from flowsuite.core.db import Database
 from flowsuite.itflow.models import Client, ITFlowSettings
 from flowsuite.tenancy.models import ApiCredential, Company
-from tests.conftest import SECRET, LiveServer
+from tests.conftest import SECRET, LiveServer, _free_port
 
 FLOWSUITE = Path(sys.executable).with_name("flowsuite")
 
@@ -301,3 +302,109 @@ def test_the_demos_iflow_commands_work(server: LiveServer, tmp_path: Path) -> No
         assert "user/get_work_schedule" in report_url
         report = http.post(report_url, content=report_body, headers={"Content-Type": form}).json()["api_reply"]
         assert len(report["users"]) == 40 and report["free_days"] is not None
+
+
+# ---- serve --demo, as someone trying flowsuite runs it ---------------------------------------------
+
+
+def _serve_demo(cwd: Path, port: int) -> tuple[subprocess.Popen[bytes], str]:
+    """`flowsuite serve --demo --port PORT` in `cwd` with no FLOWSUITE_* setting, once it answers; its output so far."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("FLOWSUITE_")}
+    log_path = cwd / f"serve-{port}.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [str(FLOWSUITE), "serve", "--demo", "--port", str(port)],
+            env={**env, "COLUMNS": "250", "FLOWSUITE_LOG_LEVEL": "warning"},
+            cwd=cwd,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        assert process.poll() is None, log_path.read_text()
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return process, log_path.read_text()
+        except httpx.TransportError:
+            time.sleep(0.2)
+    process.kill()
+    raise AssertionError(log_path.read_text())
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def _demo_credentials_work(base_url: str, output: str) -> bool:
+    """Whether the Cflow keys and the console sign-in the demo printed in `output` are accepted."""
+    apikey = re.search(r"^  apikey:  (\S+)$", output, re.MULTILINE)
+    userkey = re.search(r"^  userkey: (\S+)  \(username (\S+)\)$", output, re.MULTILINE)
+    password = re.search(r"^  password: (\S+)$", output, re.MULTILINE)
+    assert apikey and userkey and password, output
+    headers = {"apikey": apikey[1], "userkey": userkey[1], "username": userkey[2]}
+    with httpx.Client(base_url=base_url, timeout=30) as http:
+        workflows = http.get("/integromat/api/cflow/getworkflows", headers=headers)
+        form = http.get("/admin/sign-in")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+        assert token is not None, form.text
+        sign_in = http.post(
+            "/admin/sign-in",
+            data={"email": "mihai.manager@demo.example", "password": password[1], "csrf_token": token[1]},
+        )
+    return workflows.status_code == 200 and sign_in.status_code == 303
+
+
+def test_serve_demo_twice_never_rotates_the_demos_credentials(tmp_path: Path) -> None:
+    port = _free_port()
+    first, shown = _serve_demo(tmp_path, port)
+    try:
+        env = {name: value for name, value in os.environ.items() if not name.startswith("FLOWSUITE_")}
+        again = subprocess.run(
+            [str(FLOWSUITE), "serve", "--demo", "--port", str(port)],
+            env={**env, "COLUMNS": "250"},
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert again.returncode == 1
+        assert (again.stdout + again.stderr).startswith(f"error: cannot listen on 127.0.0.1:{port} (")
+        assert _demo_credentials_work(f"http://127.0.0.1:{port}", shown)
+    finally:
+        _stop(first)
+
+    second_port = _free_port()
+    second, output = _serve_demo(tmp_path, second_port)
+    try:
+        assert "The demo in flowsuite-demo.db exists" in output and "flowsuite serve --demo --new-keys" in output
+        assert "apikey" not in output
+        assert _demo_credentials_work(f"http://127.0.0.1:{second_port}", shown)
+    finally:
+        _stop(second)
+
+
+def test_the_cli_beside_a_demo_says_which_database_it_uses(tmp_path: Path) -> None:
+    process, _ = _serve_demo(tmp_path, _free_port())
+    _stop(process)
+    env = {name: value for name, value in os.environ.items() if not name.startswith("FLOWSUITE_")}
+    listing = subprocess.run(
+        [str(FLOWSUITE), "company", "list"],
+        env={**env, "COLUMNS": "250"},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert listing.returncode == 1
+    assert listing.stdout == (
+        "error: the database sqlite:///flowsuite.db has no flowsuite tables yet: run `flowsuite db upgrade`; "
+        "`serve --demo` uses flowsuite-demo.db: FLOWSUITE_DATABASE_URL=sqlite:///flowsuite-demo.db flowsuite ...\n"
+    )
+    demo = {**env, "COLUMNS": "250", "FLOWSUITE_DATABASE_URL": "sqlite:///flowsuite-demo.db"}
+    listed = subprocess.run(
+        [str(FLOWSUITE), "company", "list"], env=demo, cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert listed.returncode == 0 and "Demo MSP" in listed.stdout

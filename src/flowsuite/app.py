@@ -48,7 +48,8 @@ def create_app(settings: Settings | None = None) -> DirectPaths:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        runtime = start_runtime(settings)
+        # A server may start before its database answers: /readyz says when it is ready.
+        runtime = start_runtime(settings, require_database=False)
         app.state.runtime = runtime
         try:
             with metrics.watching(runtime.db):

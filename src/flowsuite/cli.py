@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
 import json
 import os
+import socket
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -15,11 +17,13 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from flowsuite.core.errors import DomainError
 from flowsuite.core.migrate import upgrade
 from flowsuite.core.runtime import Runtime
+from flowsuite.core.startup import SchemaNotReady, StartupRefused, unusable_database
 from flowsuite.settings import Settings, get_settings
 from flowsuite.tenancy import service as tenancy
 
@@ -57,13 +61,50 @@ cflow_app.add_typer(cflow_user_app, name="user")
 DEMO_DATABASE = "sqlite:///flowsuite-demo.db"
 
 
-def _runtime() -> Runtime:
-    return tenancy.start_runtime(get_settings())
-
-
 def _fail(message: str) -> typer.Exit:
-    console.print(f"[red]error:[/red] {message}")
+    console.print("[red]error:[/red] ", end="")
+    # As given (no markup in a path or a URL) and on one line whatever the terminal's width.
+    console.print(message, markup=False, highlight=False, soft_wrap=True)
     return typer.Exit(code=1)
+
+
+def _runtime(*, require_database: bool = True) -> Runtime:
+    """The runtime of the command; a database or a secret it cannot work with ends it with one line."""
+    settings = get_settings()
+    try:
+        return tenancy.start_runtime(settings, require_database=require_database)
+    except SchemaNotReady as refusal:
+        hint = ""
+        demo_file = DEMO_DATABASE.removeprefix("sqlite:///")
+        if settings.database_url != DEMO_DATABASE and Path(demo_file).exists():
+            hint = f"; `serve --demo` uses {demo_file}: FLOWSUITE_DATABASE_URL={DEMO_DATABASE} flowsuite ..."
+        raise _fail(f"{refusal}{hint}") from None
+    except StartupRefused as refusal:
+        raise _fail(str(refusal)) from None
+
+
+def _upgrade(database_url: str) -> None:
+    """Applies pending migrations; a database that cannot be used ends the command with one line."""
+    try:
+        upgrade(database_url)
+    except DBAPIError as error:
+        raise _fail(str(unusable_database(database_url, error))) from None
+
+
+def _check_port(host: str, port: int) -> None:
+    """Ends the command if nothing can listen on host:port, before anything is written."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            # As uvicorn binds: a port held only by closing connections is free.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            fix = "is flowsuite (or another server) already listening there? Stop it, or choose another --port"
+        else:
+            fix = "choose another --host or --port"
+        raise _fail(f"cannot listen on {host}:{port} ({error.strerror or error}): {fix}") from None
 
 
 def _parse_date(value: str | None) -> dt.date | None:
@@ -121,7 +162,7 @@ def _company_table(
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply every pending migration."""
-    upgrade(get_settings().database_url)
+    _upgrade(get_settings().database_url)
     console.print("[green]database is up to date[/green]")
 
 
@@ -594,9 +635,8 @@ def demo(
     """Create a demo company with realistic data and print its keys and ready-to-paste curl commands."""
     from flowsuite.demo import create_demo
 
-    runtime = _runtime()
-    upgrade(runtime.settings.database_url)
-    create_demo(runtime, console, base_url)
+    _upgrade(get_settings().database_url)
+    create_demo(_runtime(), console, base_url)
 
 
 @app.command("serve")
@@ -605,6 +645,9 @@ def serve(
     port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
     workers: Annotated[int, typer.Option(help="worker processes")] = 1,
     with_demo: Annotated[bool, typer.Option("--demo", help=f"serve demo data from {DEMO_DATABASE}")] = False,
+    new_keys: Annotated[
+        bool, typer.Option("--new-keys", help="with --demo: issue the existing demo new keys and console password")
+    ] = False,
     migrate: Annotated[bool, typer.Option(help="apply pending migrations before serving")] = True,
 ) -> None:
     """Run the HTTP server."""
@@ -613,16 +656,21 @@ def serve(
     from flowsuite.core.logs import logging_config
     from flowsuite.core.tcp import NoDelayHttpToolsProtocol
 
+    _check_port(host, port)
     if with_demo:
         os.environ["FLOWSUITE_DATABASE_URL"] = DEMO_DATABASE
         get_settings.cache_clear()
     settings: Settings = get_settings()
     if migrate or with_demo:
-        upgrade(settings.database_url)
-    if with_demo:
-        from flowsuite.demo import create_demo
-
-        create_demo(_runtime(), console, f"http://{host}:{port}")
+        _upgrade(settings.database_url)
+    # The checks of the server's start, made here so that a refusal is one line rather than the server's
+    # traceback. Without migrations the server may start before its database answers.
+    runtime = _runtime(require_database=migrate or with_demo)
+    try:
+        if with_demo:
+            _serve_demo(runtime, f"http://{host}:{port}", new_keys=new_keys)
+    finally:
+        runtime.db.dispose()
     uvicorn.run(
         "flowsuite.app:create_app",
         factory=True,
@@ -637,6 +685,25 @@ def serve(
         # the same throughput (bench/README.md).
         loop="asyncio",
         http=NoDelayHttpToolsProtocol,
+    )
+
+
+def _serve_demo(runtime: Runtime, base_url: str, *, new_keys: bool) -> None:
+    """Creates the demo on its first serve and prints its keys; later, keeps them (they are not stored, so
+    they cannot be shown again) unless `new_keys` asks for new ones."""
+    from flowsuite.demo import create_demo, demo_exists
+
+    if new_keys or not demo_exists(runtime):
+        create_demo(runtime, console, base_url)
+        return
+    file = DEMO_DATABASE.removeprefix("sqlite:///")
+    console.print(
+        f"The demo in {file} exists: its keys and console password were shown when it was made, and are not "
+        "stored. `flowsuite serve --demo --new-keys` issues new ones (the previous Cflow key and console password "
+        f"stop working); deleting {file} starts afresh.",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
     )
 
 

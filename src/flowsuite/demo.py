@@ -12,6 +12,12 @@ from flowsuite.tenancy.models import Company
 DEMO_COMPANY = "Demo MSP"
 
 
+def demo_exists(runtime: Runtime) -> bool:
+    """Whether the database holds the demo company already."""
+    with runtime.db.read_session() as session:
+        return session.scalar(select(Company.id).where(Company.name == DEMO_COMPANY)) is not None
+
+
 def create_demo(runtime: Runtime, console: Console, base_url: str) -> None:
     from flowsuite.admin.demo import seed_admin
     from flowsuite.cflow.demo import seed_cflow

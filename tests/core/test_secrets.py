@@ -130,3 +130,17 @@ def test_a_secret_given_in_the_settings_wins_over_the_file(tmp_path: Path) -> No
 
     assert given.hash_token("key") == ServerSecret(b"g" * 40).hash_token("key")
     assert given.hash_token("key") != from_file.hash_token("key")
+
+
+def test_reading_a_missing_secret_file_creates_nothing(tmp_path: Path) -> None:
+    assert ServerSecret.read(None, tmp_path / "flowsuite.secret") is None
+    assert os.listdir(tmp_path) == []
+
+
+def test_the_fingerprint_tells_secrets_apart_and_is_no_token_hash() -> None:
+    secret = ServerSecret(b"a" * 32)
+
+    assert secret.fingerprint() == ServerSecret(b"a" * 32).fingerprint()
+    assert secret.fingerprint() != ServerSecret(b"b" * 32).fingerprint()
+    # Its key is its own: the fingerprint is not the stored form of any API key.
+    assert secret.fingerprint() != secret.hash_token("flowsuite server secret")

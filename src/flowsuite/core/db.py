@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any, TypeVar, TypeVarTuple
 
 from sqlalchemy import Date, DateTime, Engine, MetaData, Result, ScalarResult, Select, Time, create_engine, event, text
@@ -66,6 +67,17 @@ def _engine_options(url: str) -> dict[str, Any]:
         # The overflow serves work on the event loop while every kept connection is on a worker thread.
         return {"connect_args": {"connect_timeout": 5}, "pool_size": SERVER_POOL_SIZE, "max_overflow": 8}
     return {}
+
+
+def create_private_sqlite_file(url: str) -> None:
+    """Creates the file of a SQLite URL with mode 0600 if it does not exist yet: it holds personal data (CNPs,
+    ID cards, bank accounts), and SQLite gives its -wal, -shm and journal files the database file's mode."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:") or parsed.query:
+        return
+    # It may exist already; a missing or read-only folder is left to SQLite to report when it connects.
+    with suppress(OSError):
+        os.close(os.open(str(parsed.database), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _prepare_sqlite(engine: Engine) -> None:
@@ -203,6 +215,7 @@ class Database:
 
     def __init__(self, url: str) -> None:
         self.url = url
+        create_private_sqlite_file(url)
         self.engine = create_engine(url, **_engine_options(url))
         self.dialect_name = self.engine.dialect.name
         if self.dialect_name == "sqlite":

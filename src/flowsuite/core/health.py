@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from flowsuite.core.http import json_response
+from flowsuite.core.startup import StartupRefused
 
 router = APIRouter(tags=["health"])
 log = logging.getLogger("flowsuite.health")
@@ -22,9 +23,15 @@ async def healthz() -> Response:
 
 @router.get("/readyz", response_class=Response, summary="The database answers (503 when it does not)")
 def readyz(request: Request) -> Response:
+    runtime = request.app.state.runtime
     try:
-        request.app.state.runtime.db.ping()
+        runtime.db.ping()
+        runtime.check_database()
     except SQLAlchemyError as error:
         log.warning("readiness check failed: %s", error)
         return json_response({"status": "unavailable", "database": "down"}, 503)
+    except StartupRefused as refusal:
+        # The details (files, the database's address) go to the log, not to whoever asks.
+        log.error("not ready: %s", refusal)
+        return json_response({"status": "unavailable", "database": "refused"}, 503)
     return json_response({"status": "ok", "database": "up"})

@@ -8,10 +8,12 @@ from typing import TypeVar, TypeVarTuple, Unpack
 
 import anyio.to_thread
 from anyio import CapacityLimiter
+from sqlalchemy.exc import DBAPIError
 
 from flowsuite.core.audit import Ledger
 from flowsuite.core.db import SERVER_POOL_SIZE, Database
 from flowsuite.core.secrets import ServerSecret
+from flowsuite.core.startup import StartupRefused, check_schema, open_secret, unusable_database
 from flowsuite.settings import Settings
 
 T = TypeVar("T")
@@ -33,6 +35,8 @@ class Runtime:
     db: Database
     secret: ServerSecret
     ledger: Ledger
+    # False while the schema and the secret wait to be checked against a database that did not answer at start.
+    database_checked: bool = True
     # Worker threads for database work, no more per pool than the pool keeps connections (see core.db).
     _readers: CapacityLimiter = field(init=False)
     _writers: CapacityLimiter = field(init=False)
@@ -55,11 +59,34 @@ class Runtime:
         return await anyio.to_thread.run_sync(work, *args, limiter=limiter)
 
     @classmethod
-    def start(cls, settings: Settings, ledger: Ledger) -> Runtime:
-        """A runtime for `settings`: the engines are created (not yet connected) and the secret loaded."""
-        return cls(
-            settings=settings,
-            db=Database(settings.database_url),
-            secret=ServerSecret.load(settings.secret_key, settings.secret_key_file),
-            ledger=ledger,
-        )
+    def start(cls, settings: Settings, ledger: Ledger, *, require_database: bool = True) -> Runtime:
+        """A runtime for `settings`: the engines created, the database's schema and the secret checked.
+
+        Raises StartupRefused (one line for the operator) when the schema is not this flowsuite's, the secret
+        is not the database's, or the database cannot be used. With `require_database` False, a database that
+        does not answer is no refusal if the secret is at hand: a server then starts, /readyz answers 503, and
+        the checks run once the database answers (`check_database`).
+        """
+        db = Database(settings.database_url)
+        try:
+            check_schema(db)
+            return cls(settings=settings, db=db, secret=open_secret(settings, db), ledger=ledger)
+        except DBAPIError as error:
+            secret = ServerSecret.read(settings.secret_key, settings.secret_key_file)
+            if require_database or secret is None:
+                db.dispose()
+                raise unusable_database(settings.database_url, error) from error
+            return cls(settings=settings, db=db, secret=secret, ledger=ledger, database_checked=False)
+        except StartupRefused:
+            db.dispose()
+            raise
+
+    def check_database(self) -> None:
+        """Runs the start's checks of the schema and the secret if the database did not answer then: raises
+        StartupRefused if they fail, DBAPIError if it still does not answer."""
+        if self.database_checked:
+            return
+        check_schema(self.db)
+        if open_secret(self.settings, self.db).fingerprint() != self.secret.fingerprint():
+            raise StartupRefused("the server secret changed while the server waited for its database: restart it")
+        self.database_checked = True

@@ -92,16 +92,26 @@ class ServerSecret:
             raise ValueError("the server secret must be at least 32 bytes")
         self._hash_key = _derive(secret, b"", b"flowsuite token hash")
         self._seal_key = _derive(secret, b"", b"flowsuite server seal")
+        self._fingerprint_key = _derive(secret, b"", b"flowsuite secret fingerprint")
 
     @classmethod
     def load(cls, secret: str | None, secret_file: Path) -> ServerSecret:
         """The secret given in settings, else the one in `secret_file`, created there if missing."""
+        return cls.read(secret, secret_file) or cls.create(secret_file)
+
+    @classmethod
+    def read(cls, secret: str | None, secret_file: Path) -> ServerSecret | None:
+        """The secret given in settings, else the one in `secret_file`; None if that file does not exist."""
         if secret:
             return cls(secret.encode())
         try:
             return cls(secret_file.read_bytes().strip())
         except FileNotFoundError:
-            pass
+            return None
+
+    @classmethod
+    def create(cls, secret_file: Path) -> ServerSecret:
+        """A new random secret written to `secret_file` (mode 0600); the existing one if another process won."""
         value = new_token(64).encode()
         temporary = secret_file.with_name(f".{secret_file.name}.{os.getpid()}")
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -115,6 +125,11 @@ class ServerSecret:
         finally:
             os.unlink(temporary)
         return cls(value)
+
+    def fingerprint(self) -> str:
+        """A keyed hash of a fixed label under the secret: a database keeps it to recognise its secret, and it
+        reveals nothing of the secret itself."""
+        return hmac.new(self._fingerprint_key, b"flowsuite server secret", hashlib.sha256).hexdigest()
 
     def hash_token(self, token: str) -> str:
         """The stored form of an API key or access token: hex HMAC-SHA256 under the server secret."""

@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 import flowsuite.models  # noqa: F401  (registers every table)
-from flowsuite.core.db import Base
+from flowsuite.core.db import Base, create_private_sqlite_file
 
 config = context.config
 
@@ -14,6 +14,7 @@ config = context.config
 def run_migrations() -> None:
     url = config.get_main_option("sqlalchemy.url")
     assert url is not None
+    create_private_sqlite_file(url)
     engine = create_engine(url)
     with engine.connect() as connection:
         context.configure(

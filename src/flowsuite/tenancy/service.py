@@ -317,6 +317,6 @@ class TenancyLedger:
         self.last_use.note(db, credential_id)
 
 
-def start_runtime(settings: Settings) -> Runtime:
-    """The runtime of a server or a command: engines, secret, and tenancy's ledger."""
-    return Runtime.start(settings, TenancyLedger(settings))
+def start_runtime(settings: Settings, *, require_database: bool = True) -> Runtime:
+    """The runtime of a server or a command: engines, secret, and tenancy's ledger (see Runtime.start)."""
+    return Runtime.start(settings, TenancyLedger(settings), require_database=require_database)
