@@ -38,7 +38,7 @@ class DirectPaths:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = perf_counter()
+        started = perf_counter() if self.access_log else 0.0
         request_id = request_id_of(scope["headers"])
         REQUEST_ID.set(request_id.decode())
         status = 0

@@ -17,7 +17,11 @@ class BodyTooLarge(Exception):
 
 async def read_body(request: Request, limit: int) -> bytes:
     """The request body, refusing (BodyTooLarge) anything above `limit` bytes before reading it all."""
-    declared = request.headers.get("content-length")
+    headers = request.headers
+    declared = headers.get("content-length")
+    if declared == "0" or (declared is None and "transfer-encoding" not in headers):
+        # HTTP/1.1 sends a body only with one of the two headers: a GET has nothing to wait for.
+        return b""
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise BodyTooLarge
     chunks: list[bytes] = []

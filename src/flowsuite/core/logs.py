@@ -8,6 +8,7 @@ context. A filter on the one log handler copies it onto every record, whichever 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 import os
 import re
@@ -32,6 +33,12 @@ access_log = logging.getLogger("flowsuite.access")
 ACCESS_FIELDS = ("method", "path", "status", "duration_ms", "client")
 
 
+# A new request's id: 8 random hex digits fixed per process, then a counter, so ids differ across the
+# workers and machines of one deployment without a system call per request.
+_PROCESS_PREFIX = os.urandom(4).hex()
+_SERIAL = itertools.count(1)
+
+
 def request_id_of(headers: list[tuple[bytes, bytes]]) -> bytes:
     """The caller's X-Request-Id when it is a sane token, else a new one (16 hex digits)."""
     for name, value in headers:
@@ -39,7 +46,7 @@ def request_id_of(headers: list[tuple[bytes, bytes]]) -> bytes:
             if _SANE_REQUEST_ID(value):
                 return value
             break
-    return os.urandom(8).hex().encode()
+    return f"{_PROCESS_PREFIX}{next(_SERIAL) & 0xFFFFFFFF:08x}".encode()
 
 
 class RequestIdFilter(logging.Filter):

@@ -1,8 +1,9 @@
 """Metrics in the Prometheus text format at /metrics: requests, latency, database pools and database errors.
 
-One registry per process. Each endpoint's handler keeps its own label children (EndpointMeter), made on its
-first request, so serving a request costs a histogram observation and a counter increment, never a lookup of
-labels by name. Pool use is read from the pools when /metrics is asked, not counted per request.
+One registry per process. Each endpoint's handler counts into its own EndpointMeter: plain integers, added to on
+the event loop (the one thread that finishes requests), so a request costs two additions and a bisection, no
+lock and no lookup of labels by name; the counts become Prometheus metrics only when /metrics is asked. Pool
+use is read from the pools then too, not counted per request.
 
 With `flowsuite serve --workers N` each worker process has its own registry and a scrape reaches one of them:
 the README's "Operating it" says why flowsuite does not use prometheus-client's multiprocess mode.
@@ -12,8 +13,10 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from fastapi import APIRouter
@@ -24,10 +27,9 @@ from prometheus_client import (
     PROCESS_COLLECTOR,
     CollectorRegistry,
     Counter,
-    Histogram,
     generate_latest,
 )
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.registry import Collector
 from sqlalchemy.pool import QueuePool
 from starlette.requests import Request
@@ -44,19 +46,6 @@ for _collector in (PROCESS_COLLECTOR, PLATFORM_COLLECTOR, GC_COLLECTOR):
 # Reads are served in well under a millisecond: the buckets start there.
 LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
-REQUESTS = Counter(
-    "flowsuite_requests",
-    "Requests the pipeline answered, by face, endpoint (operationId) and status.",
-    ["face", "endpoint", "status"],
-    registry=REGISTRY,
-)
-LATENCY = Histogram(
-    "flowsuite_request_duration_seconds",
-    "Time from a request's arrival at the pipeline to its reply, by face and endpoint (operationId).",
-    ["face", "endpoint"],
-    buckets=LATENCY_BUCKETS,
-    registry=REGISTRY,
-)
 DATABASE_ERRORS = Counter(
     "flowsuite_database_errors",
     "Database errors the pipeline's error policy met, by face, endpoint and kind: conflict (a unique violation "
@@ -73,27 +62,30 @@ INCIDENT = "incident"
 
 
 class EndpointMeter:
-    """One endpoint's metric children, made when first needed and kept for every later request."""
+    """One endpoint's request counts by status and its latency histogram, in plain integers.
 
-    __slots__ = ("_by_status", "_errors", "_latency", "endpoint", "face")
+    Only the event loop adds to them (a handler finishes every request there), so no lock is needed; they
+    are read into metrics when /metrics is asked (RequestCollector). Database errors are counted where the
+    error policy meets them, on a worker thread too, with prometheus-client's own locked counters.
+    """
+
+    __slots__ = ("_errors", "buckets", "endpoint", "face", "seconds", "statuses")
 
     def __init__(self, face: str, endpoint: str) -> None:
         self.face = face
         self.endpoint = endpoint
-        self._latency: Histogram | None = None
-        self._by_status: dict[int, Counter] = {}
+        self.statuses: dict[int, int] = {}
+        # Observations per latency bucket (not cumulative), the last one past every bound (+Inf).
+        self.buckets = [0] * (len(LATENCY_BUCKETS) + 1)
+        self.seconds = 0.0
         self._errors: dict[str, Counter] = {}
+        METERS.append(self)
 
     def observe(self, status: int, seconds: float) -> None:
         """Counts a reply of `status` that took `seconds`."""
-        latency = self._latency
-        if latency is None:
-            latency = self._latency = LATENCY.labels(self.face, self.endpoint)
-        latency.observe(seconds)
-        requests = self._by_status.get(status)
-        if requests is None:
-            requests = self._by_status[status] = REQUESTS.labels(self.face, self.endpoint, str(status))
-        requests.inc()
+        self.statuses[status] = self.statuses.get(status, 0) + 1
+        self.buckets[bisect_left(LATENCY_BUCKETS, seconds)] += 1
+        self.seconds += seconds
 
     def database_error(self, kind: str) -> None:
         """Counts a database error of `kind` (CONFLICT, OUTAGE or INCIDENT)."""
@@ -101,6 +93,49 @@ class EndpointMeter:
         if errors is None:
             errors = self._errors[kind] = DATABASE_ERRORS.labels(self.face, self.endpoint, kind)
         errors.inc()
+
+
+METERS: list[EndpointMeter] = []
+
+
+class RequestCollector(Collector):
+    """The meters' counts as `flowsuite_requests_total` and `flowsuite_request_duration_seconds`; meters of one
+    endpoint (an application made twice in a process) are added together."""
+
+    def collect(self) -> Iterable[Metric]:
+        requests = CounterMetricFamily(
+            "flowsuite_requests",
+            "Requests the pipeline answered, by face, endpoint (operationId) and status.",
+            labels=["face", "endpoint", "status"],
+        )
+        latency = HistogramMetricFamily(
+            "flowsuite_request_duration_seconds",
+            "Time from a request's arrival at the pipeline to its reply, by face and endpoint (operationId).",
+            labels=["face", "endpoint"],
+        )
+        statuses: dict[tuple[str, str, str], int] = {}
+        histograms: dict[tuple[str, str], tuple[list[int], float]] = {}
+        for meter in list(METERS):
+            for status, count in list(meter.statuses.items()):
+                key = (meter.face, meter.endpoint, str(status))
+                statuses[key] = statuses.get(key, 0) + count
+            buckets, seconds = histograms.get((meter.face, meter.endpoint), ([0] * len(meter.buckets), 0.0))
+            histograms[(meter.face, meter.endpoint)] = (
+                [a + b for a, b in zip(buckets, meter.buckets, strict=True)],
+                seconds + meter.seconds,
+            )
+        for labels, count in statuses.items():
+            requests.add_metric(list(labels), count)
+        for (face, endpoint), (buckets, seconds) in histograms.items():
+            if not any(buckets):
+                continue
+            bounds = [*(str(bound) for bound in LATENCY_BUCKETS), "+Inf"]
+            latency.add_metric([face, endpoint], list(zip(bounds, accumulate(buckets), strict=True)), seconds)
+        yield requests
+        yield latency
+
+
+REGISTRY.register(RequestCollector())
 
 
 class PoolCollector(Collector):
