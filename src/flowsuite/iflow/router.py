@@ -48,6 +48,7 @@ from flowsuite.iflow.services import activity, attendance, events, reports, rfid
 from flowsuite.iflow.wire import activity as activity_wire
 from flowsuite.iflow.wire import clock as clock_wire
 from flowsuite.iflow.wire import events as events_wire
+from flowsuite.iflow.wire import reports as reports_wire
 from flowsuite.iflow.wire import schedule as schedule_wire
 from flowsuite.iflow.wire import status as status_wire
 from flowsuite.iflow.wire import sync as sync_wire
@@ -396,6 +397,26 @@ PLAN: Served[Session, schedule.PlanDay | FailedForm, schedule.DayPlanned] = Serv
 )
 
 
+def _report(request: IFlowRequest, ctx: IFlowContext) -> reports.ReportRequest:
+    return reports_wire.read_report(request.form, defaulted=False)
+
+
+def _defaulted_report(request: IFlowRequest, ctx: IFlowContext) -> reports.ReportRequest:
+    return reports_wire.read_report(request.form, defaulted=True)
+
+
+def _report_reply(request: IFlowRequest, result: reports.MonthReport) -> Response:
+    return reply(reports_wire.report_reply(result), request.language)
+
+
+REPORT: Served[ReadSession, reports.ReportRequest, reports.MonthReport] = Served(
+    _report, reports.work_schedule, _report_reply
+)
+DEFAULTED_REPORT: Served[ReadSession, reports.ReportRequest, reports.MonthReport] = Served(
+    _defaulted_report, reports.work_schedule, _report_reply
+)
+
+
 def _endpoint(
     path: str,
     service: Service[Conn] | Served[Conn, Any, Any],
@@ -450,7 +471,7 @@ ENDPOINTS: tuple[IFlowEndpoint, ...] = (
     _endpoint(f"{PREFIX}/user/clock", CLOCK, ORM_WRITE, "clock", "Check in or out from another system"),
     _endpoint(
         f"{PREFIX}/user/get_work_schedule",
-        reports.get_work_schedule,
+        REPORT,
         ORM_READ,
         "get_work_schedule",
         "Monthly report of every employee",
@@ -458,7 +479,7 @@ ENDPOINTS: tuple[IFlowEndpoint, ...] = (
     ),
     _endpoint(
         f"{PREFIX}/users/get_work_schedule",
-        reports.get_work_schedule_defaulted,
+        DEFAULTED_REPORT,
         ORM_READ,
         "users_get_work_schedule",
         "Monthly report; year and month default to the current ones",
