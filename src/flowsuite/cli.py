@@ -468,7 +468,7 @@ def iflow_import_employees(
     """Create or update employees from a CSV file, row by row, with user/sync's rules."""
     from rich.progress import track
 
-    from flowsuite.iflow.services.importing import import_employees, read_rows
+    from flowsuite.iflow.importing import import_employees, read_rows
 
     runtime = _runtime()
     with _session(runtime) as session:

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import zoneinfo
 from collections import namedtuple
+from pathlib import Path
 
 import pytest
 
+from flowsuite.iflow import services
 from flowsuite.iflow.errors import FieldError, ValidationFailed
 from flowsuite.iflow.services.attendance import Clock, ClockAction
 from flowsuite.iflow.services.employees import EmployeeRef
 from flowsuite.iflow.services.events import ApproveStatus, SetApproveStatus
+from flowsuite.iflow.services.reports import ReportRequest
+from flowsuite.iflow.services.rfid import BadgeScan, OfflineScan
 from flowsuite.iflow.services.status import EmployeeStatus, Presence, Worked, asked_day
 from flowsuite.iflow.services.sync import Identifier
 from flowsuite.iflow.wire.clock import read_clock
 from flowsuite.iflow.wire.employees import FailedForm
 from flowsuite.iflow.wire.events import FailedApproval, read_approval
+from flowsuite.iflow.wire.reports import DEFAULT_TOTALS, read_report
+from flowsuite.iflow.wire.rfid import MAX_ROWS, read_batch, read_row, read_scan
 from flowsuite.iflow.wire.status import live_attendance, status_of
 from flowsuite.iflow.wire.sync import read_sync
 
@@ -128,3 +135,71 @@ def test_live_attendance_counts_closed_intervals_and_shows_local_times() -> None
         {"check_in": "14:00:00", "check_out": "", "worked": "00:00:00"},
         {"current_time": "14:00:00", "total_worked": "02:30:00"},
     ]
+
+
+def _checks(refused: pytest.ExceptionInfo[ValidationFailed]) -> list[tuple[str, str]]:
+    return [(error.field_name, error.check_name) for error in refused.value.errors]
+
+
+def test_a_report_form_is_read_into_the_month_and_the_checked_totals() -> None:
+    form = {"year": "2019", "month": "2", "totals": " total, overtime,total, "}
+    assert read_report(form, defaulted=False) == ReportRequest(2019, 2, ("total", "overtime"))
+
+
+def test_the_bearer_report_leaves_the_month_to_the_service_and_defaults_the_totals() -> None:
+    assert read_report({}, defaulted=True) == ReportRequest(None, None, DEFAULT_TOTALS)
+    assert read_report({"month": "12"}, defaulted=True) == ReportRequest(None, 12, DEFAULT_TOTALS)
+
+
+def test_a_report_form_lists_every_failed_check() -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        read_report({"year": "19", "totals": "total,sometimes"}, defaulted=False)
+    assert _checks(refused) == [("year", "valid_year"), ("month", "required"), ("totals", "valid_totals")]
+    assert refused.value.errors[-1].values == {"names": "sometimes"}
+
+
+def test_a_scan_form_needs_its_tag() -> None:
+    assert read_scan({"rfid_tag": " 0004471234 "}) == BadgeScan("0004471234")
+    with pytest.raises(ValidationFailed) as refused:
+        read_scan({"rfid_tag": " "})
+    assert _checks(refused) == [("rfid_tag", "required")]
+
+
+def test_an_offline_row_is_a_wall_clock_scan_or_its_first_failed_check() -> None:
+    row = read_row({"date": "2026-12-07", "time": "08:00", "rfidTag": " 77 ", "errorMsg": "x"})
+    assert (row.date, row.time, row.tag) == ("2026-12-07", "08:00", "77")
+    assert row.scan == OfflineScan("77", dt.datetime(2026, 12, 7, 8, 0))
+    assert read_row({"date": "2026-12-07", "time": "08:00:30", "rfidTag": "77"}).scan == OfflineScan(
+        "77", dt.datetime(2026, 12, 7, 8, 0, 30)
+    )
+    assert read_row({"date": "07/12/2026", "time": "8", "rfidTag": ""}).scan == FieldError("rfidTag", "required")
+    assert read_row({"date": "07/12/2026", "time": "8", "rfidTag": "77"}).scan == FieldError("date", "valid_date")
+    assert read_row({"date": "2026-12-07", "time": "24:00", "rfidTag": "77"}).scan == FieldError(
+        "time", "valid_scan_time"
+    )
+    assert read_row(["not", "a", "row"]).scan == FieldError("rfidTag", "required")
+
+
+def test_an_offline_batch_is_refused_whole_when_it_is_not_a_bounded_list() -> None:
+    for csv_data, check in (("", "required"), ("{}", "valid_scan_list"), ("[", "valid_scan_list")):
+        with pytest.raises(ValidationFailed) as refused:
+            read_batch({"csv_data": csv_data})
+        assert _checks(refused) == [("csv_data", check)]
+    with pytest.raises(ValidationFailed) as refused:
+        read_batch({"csv_data": "[" + ",".join(["{}"] * (MAX_ROWS + 1)) + "]"})
+    assert _checks(refused) == [("csv_data", "max_items")]
+
+
+def test_no_iflow_service_reads_the_wire() -> None:
+    """Services take typed commands: none imports the form type, the wire modules, the router or the import."""
+    wire = ("flowsuite.iflow.wire", "flowsuite.iflow.router", "flowsuite.iflow.importing")
+    found = []
+    for path in sorted(Path(services.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = {alias.name for alias in node.names}
+                if node.module.startswith(wire) or (node.module == "flowsuite.iflow.fields" and "Form" in names):
+                    found.append(f"{path.name}:{node.lineno} {node.module} {sorted(names)}")
+            elif isinstance(node, ast.Import):
+                found += [f"{path.name}:{node.lineno} {a.name}" for a in node.names if a.name.startswith(wire)]
+    assert found == []

@@ -44,14 +44,8 @@ class Checks:
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """What a service answers: the `api_reply` object, and checks that failed without refusing it."""
+    """What a wire module writes of a result: the `api_reply` object, and checks that failed without refusing
+    it (rendered as its `warning` list)."""
 
     body: dict[str, object]
     warnings: list[FieldError] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class BareReply:
-    """What a Bearer reading endpoint answers: a bare JSON array, without the `api_reply` envelope."""
-
-    items: list[dict[str, object]]

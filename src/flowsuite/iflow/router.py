@@ -4,7 +4,7 @@ The adapter of the core pipeline (core.pipeline): the form (query parameters mer
 url-encoded body), its language, the credential (a form `api_key`, a Bearer token, or an RFID device's
 `access_token`), the envelope of the replies, and the table of refusals. Services raise ValidationFailed;
 it is rendered here only, in the language the request asked for. The endpoint table joins each service to
-its parse and render (iflow/wire/); a service not converted yet takes the form and answers a Reply.
+its parse and render (iflow/wire/): services take typed commands and answer domain results, never the form.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from flowsuite.core.pipeline import (
 from flowsuite.core.secrets import ServerSecret
 from flowsuite.core.wiretext import Readable
 from flowsuite.iflow.context import IFlowContext
-from flowsuite.iflow.errors import BareReply, FieldError, Reply, ValidationFailed
+from flowsuite.iflow.errors import FieldError, Reply, ValidationFailed
 from flowsuite.iflow.fields import Form
 from flowsuite.iflow.keys import authenticate_device, authenticate_key, authenticate_token
 from flowsuite.iflow.messages import DEFAULT_LANGUAGE, LANGUAGES, check_message
@@ -48,6 +48,8 @@ from flowsuite.iflow.services import activity, attendance, events, reports, rfid
 from flowsuite.iflow.wire import activity as activity_wire
 from flowsuite.iflow.wire import clock as clock_wire
 from flowsuite.iflow.wire import events as events_wire
+from flowsuite.iflow.wire import reports as reports_wire
+from flowsuite.iflow.wire import rfid as rfid_wire
 from flowsuite.iflow.wire import schedule as schedule_wire
 from flowsuite.iflow.wire import status as status_wire
 from flowsuite.iflow.wire import sync as sync_wire
@@ -58,9 +60,6 @@ TAG = "iFlow API V2"
 KEY_IS_INVALID = "Key is invalid!"
 # A write runs again this often after a unique violation or a serialization failure (see _endpoint).
 WRITE_RETRIES = 2
-
-Result = Reply | BareReply
-
 
 # ---- the wire request ---------------------------------------------------------------------------------
 
@@ -92,9 +91,8 @@ def validator_reply(errors: Sequence[FieldError], language: str) -> Response:
     return json_response({"api_reply": {"error": render_errors(errors, language)}})
 
 
-def reply(result: Result, language: str) -> Response:
-    if isinstance(result, BareReply):
-        return json_response(result.items)
+def reply(result: Reply, language: str) -> Response:
+    """The `api_reply` envelope, with the warnings in `language`."""
     body = dict(result.body)
     if result.warnings:
         body["warning"] = render_errors(result.warnings, language)
@@ -245,14 +243,6 @@ FACE = IFlowFace()
 # ---- the endpoint table -------------------------------------------------------------------------------
 
 
-def _form(request: IFlowRequest, ctx: IFlowContext) -> Form:
-    return request.form
-
-
-def render(request: IFlowRequest, result: Result) -> Response:
-    return reply(result, request.language)
-
-
 def _audit(action: str, path: str) -> Callable[[IFlowContext, object, object], AuditEntry]:
     def entry(ctx: IFlowContext, command: object, result: object) -> AuditEntry:
         return AuditEntry(action=action, description=path)
@@ -265,7 +255,7 @@ def resolve_scan(
 ) -> IFlowContext:
     """A badge scan's own credential check: the device, read in one round trip with the badge
     (rfid.authenticate_scan)."""
-    context = rfid.authenticate_scan(session, secret, presented.secret, request.form)
+    context = rfid.authenticate_scan(session, secret, presented.secret, rfid_wire.scanned_tag(request.form))
     if context is None:
         raise _invalid(presented.kind, request.path)
     return context
@@ -274,7 +264,6 @@ def resolve_scan(
 Conn = TypeVar("Conn", Session, ReadSession)
 Cmd = TypeVar("Cmd")
 Res = TypeVar("Res")
-Service = Callable[[Conn, IFlowContext, Form], Result]
 IFlowEndpoint = Endpoint[IFlowRequest, IFlowContext, Any, Any, Any]
 
 
@@ -396,9 +385,53 @@ PLAN: Served[Session, schedule.PlanDay | FailedForm, schedule.DayPlanned] = Serv
 )
 
 
+def _report(request: IFlowRequest, ctx: IFlowContext) -> reports.ReportRequest:
+    return reports_wire.read_report(request.form, defaulted=False)
+
+
+def _defaulted_report(request: IFlowRequest, ctx: IFlowContext) -> reports.ReportRequest:
+    return reports_wire.read_report(request.form, defaulted=True)
+
+
+def _report_reply(request: IFlowRequest, result: reports.MonthReport) -> Response:
+    return reply(reports_wire.report_reply(result), request.language)
+
+
+REPORT: Served[ReadSession, reports.ReportRequest, reports.MonthReport] = Served(
+    _report, reports.work_schedule, _report_reply
+)
+DEFAULTED_REPORT: Served[ReadSession, reports.ReportRequest, reports.MonthReport] = Served(
+    _defaulted_report, reports.work_schedule, _report_reply
+)
+
+
+def _scan(request: IFlowRequest, ctx: IFlowContext) -> rfid.BadgeScan:
+    return rfid_wire.read_scan(request.form)
+
+
+def _scan_reply(request: IFlowRequest, result: rfid.BadgeScanned) -> Response:
+    return reply(rfid_wire.scan_reply(result), request.language)
+
+
+SCAN: Served[Session, rfid.BadgeScan, rfid.BadgeScanned] = Served(_scan, rfid.auto_attendance, _scan_reply)
+
+
+def _batch(request: IFlowRequest, ctx: IFlowContext) -> rfid_wire.OfflineBatch:
+    return rfid_wire.read_batch(request.form)
+
+
+def _batch_reply(request: IFlowRequest, result: rfid_wire.StoredBatch) -> Response:
+    return reply(rfid_wire.batch_reply(result, request.language), request.language)
+
+
+OFFLINE_BATCH: Served[Session, rfid_wire.OfflineBatch, rfid_wire.StoredBatch] = Served(
+    _batch, rfid_wire.store_attendances, _batch_reply
+)
+
+
 def _endpoint(
     path: str,
-    service: Service[Conn] | Served[Conn, Any, Any],
+    served: Served[Conn, Any, Any],
     access: Access[Conn],
     action: str,
     summary: str,
@@ -406,12 +439,11 @@ def _endpoint(
     methods: tuple[str, ...] = ("POST",),
     resolve: Callable[[Conn, ServerSecret, Presented, IFlowRequest, Caller], IFlowContext] | None = None,
 ) -> Endpoint[IFlowRequest, IFlowContext, Conn, Any, Any]:
-    """An endpoint of a service with its adapter's parse and render (or a service that takes the form and
-    answers a Reply or BareReply). A write is audited (its action, its path) and run again
-    after a unique violation or a serialization failure: the transaction was rolled back whole, so the
-    second run sees the winner's rows (two syncs of one new CNP: the loser finds the employee and updates it)."""
+    """An endpoint of a service with its adapter's parse and render. A write is audited (its action, its
+    path) and run again after a unique violation or a serialization failure: the transaction was rolled back
+    whole, so the second run sees the winner's rows (two syncs of one new CNP: the loser finds the employee
+    and updates it)."""
     writes = access.writes
-    served = service if isinstance(service, Served) else Served(_form, service, render)
     credentials_text = " or ".join(_CREDENTIALS[kind] for kind in credentials)
     endpoint = Endpoint(
         EndpointInfo(path, methods, f"iflow_{action}", credentials, writes),
@@ -427,11 +459,9 @@ def _endpoint(
     return dataclasses.replace(endpoint, retries=WRITE_RETRIES) if writes else endpoint
 
 
-def _bearer_read(
-    path: str, service: Service[ReadSession] | Served[ReadSession, Any, Any], action: str, summary: str
-) -> IFlowEndpoint:
+def _bearer_read(path: str, served: Served[ReadSession, Any, Any], action: str, summary: str) -> IFlowEndpoint:
     """A reading endpoint behind a Bearer token, answering a bare array to GET or POST."""
-    return _endpoint(f"{PREFIX}/{path}", service, ORM_READ, action, summary, ("token",), ("GET", "POST"))
+    return _endpoint(f"{PREFIX}/{path}", served, ORM_READ, action, summary, ("token",), ("GET", "POST"))
 
 
 ENDPOINTS: tuple[IFlowEndpoint, ...] = (
@@ -450,7 +480,7 @@ ENDPOINTS: tuple[IFlowEndpoint, ...] = (
     _endpoint(f"{PREFIX}/user/clock", CLOCK, ORM_WRITE, "clock", "Check in or out from another system"),
     _endpoint(
         f"{PREFIX}/user/get_work_schedule",
-        reports.get_work_schedule,
+        REPORT,
         ORM_READ,
         "get_work_schedule",
         "Monthly report of every employee",
@@ -458,7 +488,7 @@ ENDPOINTS: tuple[IFlowEndpoint, ...] = (
     ),
     _endpoint(
         f"{PREFIX}/users/get_work_schedule",
-        reports.get_work_schedule_defaulted,
+        DEFAULTED_REPORT,
         ORM_READ,
         "users_get_work_schedule",
         "Monthly report; year and month default to the current ones",
@@ -480,7 +510,7 @@ ENDPOINTS: tuple[IFlowEndpoint, ...] = (
     # A scan's writes are prepared statements that read nothing back: they go out with the COMMIT.
     _endpoint(
         "/api/rfid_devices/auto_attendance",
-        rfid.auto_attendance,
+        SCAN,
         PIPELINED_WRITE,
         "rfid_auto_attendance",
         "One badge scan: check in or out",
@@ -490,7 +520,7 @@ ENDPOINTS: tuple[IFlowEndpoint, ...] = (
     ),
     _endpoint(
         "/api/rfid_v2/offline_attendance/store_attendances",
-        rfid.store_attendances,
+        OFFLINE_BATCH,
         ORM_WRITE,
         "rfid_store_attendances",
         "A terminal's buffered offline scans",

@@ -39,7 +39,7 @@ class Cell:
 
 @dataclass(frozen=True, slots=True)
 class Line:
-    user_id: str
+    employee_id: int
     full_name: str
     team_name: str
     mark_number: str | None
@@ -99,7 +99,8 @@ def timesheet(
     day_marks = [_day_mark(day_class) for day_class in calendar.day_classes]
     lines = []
     for employee in report.employees:
-        if team and employee.user["team_name"] != team:
+        who = employee.who
+        if team and who.team_name != team:
             continue
         cells = []
         for day, day_mark in zip(calendar.days, day_marks, strict=True):
@@ -117,18 +118,9 @@ def timesheet(
                 notes.append(f"{hours(worked.regular):.2f} h regular, {hours(worked.overtime):.2f} h overtime")
             notes.extend(kinds.names.get(code, code) for code in events)
             cells.append(Cell(None if worked is None else hours(worked.total), tuple(marks), "; ".join(notes)))
-        user = employee.user
-        lines.append(
-            Line(
-                user["user_id"],
-                user["full_name"],
-                user["team_name"],
-                user["mark_number"],
-                cells,
-                employee.totals.totals,
-            )
-        )
-    teams = sorted({employee.user["team_name"] for employee in report.employees})
+        totals = employee.totals.totals
+        lines.append(Line(who.employee_id, who.full_name, who.team_name, who.mark_number, cells, totals))
+    teams = sorted({employee.who.team_name for employee in report.employees})
     return Timesheet(year, month, list(calendar.days), day_marks, names, lines, teams)
 
 
@@ -139,7 +131,7 @@ def _table(sheet: Timesheet) -> list[list[object]]:
     header += list(sheet.totals)
     rows: list[list[object]] = [header]
     for line in sheet.lines:
-        row: list[object] = [line.user_id, line.full_name, line.team_name, line.mark_number or ""]
+        row: list[object] = [str(line.employee_id), line.full_name, line.team_name, line.mark_number or ""]
         row += [cell.hours if cell.hours is not None else "" for cell in line.cells]
         row += [line.totals[name] for name in sheet.totals]
         rows.append(row)

@@ -1,1 +1,2 @@
-"""The iFlow face's rules: each service takes a session, the caller's context and the form fields."""
+"""The iFlow face's rules: each service takes a connection, the caller's context and a typed command, and
+answers a domain result or raises a domain error; the wire (iflow/wire/) reads forms and writes replies."""

@@ -1,4 +1,4 @@
-"""Finding a company's employees by the identifiers the wire uses."""
+"""Finding a company's employees by their id or RFID tag, and the company's time zone."""
 
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ from sqlalchemy.orm import Session
 from flowsuite.core.db import ReadSession
 from flowsuite.core.errors import NotFound
 from flowsuite.iflow.context import IFlowContext
-from flowsuite.iflow.errors import Checks
-from flowsuite.iflow.fields import Form, integer
 from flowsuite.iflow.models import Employee
 from flowsuite.tenancy.models import Company
 from flowsuite.tenancy.service import zone
@@ -20,17 +18,6 @@ from flowsuite.tenancy.service import zone
 
 def employee_by_id(session: Session, ctx: IFlowContext, user_id: int) -> Employee | None:
     return session.scalar(select(Employee).where(Employee.company_id == ctx.company_id, Employee.id == user_id))
-
-
-def required_employee(session: Session, ctx: IFlowContext, form: Form, checks: Checks) -> Employee | None:
-    """The employee named by `user_id` (failing `required` / `user_exists` otherwise)."""
-    user_id = integer(form, "user_id", checks, required=True)
-    if user_id is None:
-        return None
-    employee = employee_by_id(session, ctx, user_id)
-    if employee is None:
-        checks.fail("user_id", "user_exists")
-    return employee
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,5 @@
-"""user/get_work_schedule and users/get_work_schedule: the monthly report of every enabled employee.
+"""The monthly report of every enabled employee (or of one): user/get_work_schedule, users/get_work_schedule,
+and the console's timesheet and employee pages.
 
 The month's data is read in four set-based queries (employees, free days, planned intervals, events), whatever
 the number of employees, then handed to the pure totals engine (`flowsuite.iflow.totals`).
@@ -9,14 +10,12 @@ the number of employees, then handed to the pure totals engine (`flowsuite.iflow
   they do: `add` (overtime) adds its time interval, `subtract` (leaves) removes its time interval or whole
   days, `none` (delegation) changes nothing. An `add` event is always a time interval (events.add_event refuses
   whole days of it).
-- `days` has one entry per day with regular or overtime minutes or a counting event, in date order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gc
-import re
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,11 +25,8 @@ from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from flowsuite.core.db import ReadSession, execute_core
-from flowsuite.iflow import fields
-from flowsuite.iflow.calendar import MonthCalendar, free_days, month_calendar
+from flowsuite.iflow.calendar import MonthCalendar, month_calendar
 from flowsuite.iflow.context import IFlowContext
-from flowsuite.iflow.errors import Checks, Reply
-from flowsuite.iflow.fields import Form
 from flowsuite.iflow.models import Employee, Event, EventType, FreeDay, Team, WorkScheduleInterval
 from flowsuite.iflow.services.employees import company_timezone
 from flowsuite.iflow.totals import (
@@ -41,91 +37,49 @@ from flowsuite.iflow.totals import (
     Interval,
     LeaveEvent,
     OvertimeEvent,
-    UnknownTotals,
-    check_totals,
-    hours,
     monthly_totals,
 )
 from flowsuite.tenancy.service import zone
 
-_YEAR = re.compile(r"\d{4}")
-_MONTH = re.compile(r"\d{1,2}")
 _ONE_DAY = dt.timedelta(days=1)
 
 _Key = TypeVar("_Key", bound=Hashable)
 _Value = TypeVar("_Value")
 
 
-# ------------------------------------------------------------------------------------------------- the form
+# ------------------------------------------------------------------------------------------------ the ask
 
 
 @dataclass(frozen=True, slots=True)
 class ReportRequest:
-    year: int
-    month: int
+    """A month's report: its year and month (None: the current one in the company's time zone), the totals
+    to compute (names among totals.TOTAL_NAMES, checked), and one employee only, or else every enabled one."""
+
+    year: int | None
+    month: int | None
     totals: tuple[str, ...]
-
-
-def _year(form: Form, checks: Checks, default: int | None) -> int | None:
-    value = fields.text(form, "year", checks, required=default is None)
-    if not value:
-        return default
-    if not _YEAR.fullmatch(value) or not fields.FIRST_YEAR <= int(value) <= fields.LAST_YEAR:
-        checks.fail("year", "valid_year", first=str(fields.FIRST_YEAR), last=str(fields.LAST_YEAR))
-        return None
-    return int(value)
-
-
-def _month(form: Form, checks: Checks, default: int | None) -> int | None:
-    value = fields.text(form, "month", checks, required=default is None)
-    if not value:
-        return default
-    if not _MONTH.fullmatch(value) or not 1 <= int(value) <= 12:
-        checks.fail("month", "valid_month")
-        return None
-    return int(value)
-
-
-# What the Bearer report gives when no `totals` is asked for (ours): the month's three headline figures.
-DEFAULT_TOTALS = ("regular", "overtime", "total")
-
-
-def _totals(form: Form, checks: Checks, default: tuple[str, ...] | None) -> tuple[str, ...] | None:
-    """The comma-separated total names; blanks around names and empty items (a trailing comma) are ignored."""
-    value = fields.text(form, "totals", checks, required=default is None, max_length=2000)
-    if not value:
-        return default
-    names = [name.strip() for name in value.split(",") if name.strip()]
-    if not names:
-        checks.fail("totals", "required")
-        return None
-    try:
-        return check_totals(names)
-    except UnknownTotals as unknown:
-        checks.fail("totals", "valid_totals", names=", ".join(unknown.names))
-        return None
-
-
-def read_request(form: Form, today: dt.date | None) -> ReportRequest:
-    """The report's year, month and totals, every failed check listed; `today` gives the defaults if any
-    (the current month and DEFAULT_TOTALS)."""
-    checks = Checks()
-    year = _year(form, checks, today.year if today else None)
-    month = _month(form, checks, today.month if today else None)
-    totals = _totals(form, checks, DEFAULT_TOTALS if today else None)
-    checks.raise_if_any()
-    assert year is not None and month is not None and totals is not None
-    return ReportRequest(year, month, totals)
+    employee_id: int | None = None
 
 
 # ------------------------------------------------------------------------------------------ loading a month
+
+
+@dataclass(frozen=True, slots=True)
+class ReportedPerson:
+    """Who a line of the report is about."""
+
+    employee_id: int
+    full_name: str
+    cnp: str | None
+    mark_number: str | None
+    team_name: str
 
 
 @dataclass(slots=True)
 class _Staff:
     """One employee's identity and the engine inputs being gathered for them."""
 
-    user: dict[str, Any]
+    who: ReportedPerson
     daily_norm_hours: float
     schedule: list[Interval] = field(default_factory=list)
     overtime: list[OvertimeEvent] = field(default_factory=list)
@@ -133,8 +87,8 @@ class _Staff:
     day_events: dict[dt.date, list[str]] = field(default_factory=dict)
 
     def month(self) -> EmployeeMonth:
-        user_id: str = self.user["user_id"]
-        return EmployeeMonth(user_id, self.schedule, self.overtime, self.leaves, self.daily_norm_hours)
+        employee_id = str(self.who.employee_id)
+        return EmployeeMonth(employee_id, self.schedule, self.overtime, self.leaves, self.daily_norm_hours)
 
 
 def _memoized(make: Callable[[_Key], _Value]) -> Callable[[_Key], _Value]:
@@ -182,10 +136,7 @@ def _load_staff(session: Session | ReadSession, company_id: int, only: int | Non
         query = query.where(Employee.id == only)
     rows = execute_core(session, query)
     return {
-        employee_id: _Staff(
-            {"user_id": str(employee_id), "full_name": name, "cnp": cnp, "mark_number": mark, "team_name": team},
-            float(norm),
-        )
+        employee_id: _Staff(ReportedPerson(employee_id, name, cnp, mark, team), float(norm))
         for employee_id, name, cnp, mark, team, norm in rows
     }
 
@@ -283,49 +234,23 @@ def _days(span: Interval | DateRange, first: dt.date, last: dt.date) -> Iterable
     return (day + dt.timedelta(days=offset) for offset in range((end - day).days + 1))
 
 
-# --------------------------------------------------------------------------------------------------- reply
-
-
-class _DayReplies:
-    """The `days` values of a report: most days of most employees look alike (8.0 regular, no overtime, no
-    event), so each distinct value is built once and shared, which spares thousands of dicts and roundings."""
-
-    def __init__(self, calendar: MonthCalendar) -> None:
-        self._names = {day: day.isoformat() for day in calendar.days}
-        self._values: dict[tuple[int, int, tuple[str, ...]], dict[str, Any]] = {}
-
-    def value(self, regular: int, overtime: int, events: tuple[str, ...]) -> dict[str, Any]:
-        key = (regular, overtime, events)
-        found = self._values.get(key)
-        if found is None:
-            found = self._values[key] = {"regular": hours(regular), "overtime": hours(overtime), "events": list(events)}
-        return found
-
-    def days(self, report: EmployeeTotals, day_events: dict[dt.date, list[str]]) -> dict[str, dict[str, Any]]:
-        minutes = report.minutes.days
-        days: dict[str, dict[str, Any]] = {}
-        for day in sorted(minutes.keys() | day_events.keys()):
-            worked = minutes.get(day)
-            events = tuple(day_events.get(day, ()))
-            if worked is None:
-                days[self._names[day]] = self.value(0, 0, events)
-            else:
-                days[self._names[day]] = self.value(worked.regular, worked.overtime, events)
-        return days
+# ------------------------------------------------------------------------------------------------ the month
 
 
 @dataclass(frozen=True, slots=True)
 class ReportedEmployee:
-    """One employee's line of the month: who (the wire's user fields), the engine's minutes and totals, and
-    the codes of the counting events on each day."""
+    """One employee's line of the month: who, the engine's minutes and totals (hours by total name), and the
+    codes of the counting events on each day."""
 
-    user: dict[str, Any]
+    who: ReportedPerson
     totals: EmployeeTotals
     day_events: dict[dt.date, list[str]]
 
 
 @dataclass(frozen=True, slots=True)
 class MonthReport:
+    """The month's calendar (its year, month, days and their classes, free days) and its lines, by employee id."""
+
     calendar: MonthCalendar
     employees: list[ReportedEmployee]
 
@@ -352,37 +277,20 @@ def month_report(
     return MonthReport(
         calendar,
         [
-            ReportedEmployee(member.user, report, member.day_events)
+            ReportedEmployee(member.who, report, member.day_events)
             for member, report in zip(members, reports, strict=True)
         ],
     )
 
 
-def _report(
-    session: Session | ReadSession, company_id: int, request: ReportRequest, time_zone: str
-) -> dict[str, object]:
-    report = month_report(session, company_id, request.year, request.month, request.totals, time_zone)
-    replies = _DayReplies(report.calendar)
-    users = [
-        {**line.user, "totals": line.totals.totals, "days": replies.days(line.totals, line.day_events)}
-        for line in report.employees
-    ]
-    return {
-        "year": str(request.year),
-        "month": f"{request.month:02d}",
-        "free_days": free_days(report.calendar),
-        "users": users,
-    }
-
-
 @contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a report is built.
+def cyclic_gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a report is built (and while its reply is written).
 
     A report makes hundreds of thousands of small acyclic objects (rows, intervals, dicts), each of which
-    triggers the collector's generation counts, and its full passes over them cost about 40% of a
-    10,000-employee report. Reference counting still frees them; cycles made meanwhile elsewhere in the
-    process just wait for the collector to resume. Only the caller that paused it resumes it.
+    triggers the collector's generation counts, and its full passes over them would cost a large share of a
+    big report's time. Reference counting still frees them; cycles made meanwhile elsewhere in the process
+    just wait for the collector to resume. Only the caller that paused it resumes it.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -393,20 +301,14 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _respond(session: ReadSession, ctx: IFlowContext, form: Form, *, defaults: bool) -> Reply:
+def work_schedule(session: ReadSession, ctx: IFlowContext, request: ReportRequest) -> MonthReport:
+    """The month the request asks (the current year or month, in the company's time zone, where it leaves
+    one out) of every enabled employee, or of its one employee; UnknownTotals for a bad total name."""
     time_zone = company_timezone(session, ctx.company_id)
-    today = dt.datetime.now(zone(time_zone)).date() if defaults else None
-    request = read_request(form, today)
-    with _cyclic_gc_paused():
-        return Reply(_report(session, ctx.company_id, request, time_zone))
-
-
-def get_work_schedule(session: ReadSession, ctx: IFlowContext, form: Form) -> Reply:
-    """user/get_work_schedule: `year`, `month` and `totals` all required."""
-    return _respond(session, ctx, form, defaults=False)
-
-
-def get_work_schedule_defaulted(session: ReadSession, ctx: IFlowContext, form: Form) -> Reply:
-    """users/get_work_schedule: `year` and `month` default to the current ones in the company's time zone,
-    `totals` to DEFAULT_TOTALS."""
-    return _respond(session, ctx, form, defaults=True)
+    year, month = request.year, request.month
+    if year is None or month is None:
+        today = dt.datetime.now(zone(time_zone)).date()
+        year = today.year if year is None else year
+        month = today.month if month is None else month
+    with cyclic_gc_paused():
+        return month_report(session, ctx.company_id, year, month, request.totals, time_zone, request.employee_id)

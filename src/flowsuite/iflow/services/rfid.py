@@ -1,25 +1,17 @@
 """RFID terminals: one live badge scan, and a terminal's buffered offline scans.
 
-The terminal authenticates with its serial as `access_token` (resolved to the company and device by the
-router, or for a live scan by the scan's own read: authenticate_scan); it never says check-in or
-check-out: the server decides from the employee's open interval and the company's check-in reset limit,
-with the same rules as `user/clock` (services.attendance).
+The terminal authenticates with its serial (resolved to the company and device by the face, or for a live
+scan by the scan's own read: authenticate_scan); it never says check-in or check-out: the server decides
+from the employee's open interval and the company's check-in reset limit, with the same rules as
+`user/clock` (services.attendance). The wire (requests and replies) is wire/rfid.py's.
 
-Replies (ours, in the vendor's `api_reply` style; the vendor's are not public):
-
-- `rfid_devices/auto_attendance`: `{"api_reply": {"user_id": "7", "full_name": "...", "rfid_tag": "...",
-  "action": "check_in" | "check_out", "check_in": "Y-m-d H:M:S", "check_out": "" | "Y-m-d H:M:S"}}`
-  (company wall-clock times). An unknown or disabled tag is the validator error `rfid_tag` / `rfid_unknown`;
-  a second scan within the same second as the check-in is `rfid_tag` / `duplicate_scan`.
-- `rfid_v2/offline_attendance/store_attendances`: `csv_data` is a JSON list of `{date: "Y-m-d", time:
-  "HH:MM[:SS]", rfidTag, errorMsg}` in company wall-clock time (`errorMsg`, the terminal's own note, is
-  not kept), at most MAX_ROWS, applied in the order sent.
-  Reply `{"api_reply": {"stored": 3, "refused": 1, "attendances": [{date, time, rfidTag, error_authenticate,
-  error_check_in_out, error_csv}, ...]}}`, one result per row in the order sent; each `error_*` is "" when
-  that check passed, else its message in the requested language: `error_csv` for a malformed row,
-  `error_authenticate` for an unknown tag, `error_check_in_out` for a scan that does not fit the
-  employee's recorded intervals (below). A refused row writes nothing; the accepted rows are committed
-  together, in the request's one transaction.
+- A live scan (BadgeScan: the tag) checks the badge's employee in or out now (BadgeScanned). An unknown or
+  disabled tag is refused (`rfid_tag` / `rfid_unknown`), as is a second scan within the same second as the
+  check-in (`rfid_tag` / `duplicate_scan`).
+- A terminal's buffered scans (StoreScans: each a tag and a company wall-clock time, or the check a
+  malformed row failed) are applied in the order sent, each accepted or refused on its own (ScanOutcome:
+  malformed, an unknown badge, or a scan that does not fit the employee's recorded intervals, below). A
+  refused scan writes nothing; the accepted ones are committed together, in the request's one transaction.
 
 Late scans (ours). A terminal that was offline sends scans older than what other terminals recorded
 meanwhile, so a buffered scan is placed among the employee's recorded intervals (in the database, or
@@ -41,11 +33,9 @@ stored by an earlier row of the batch), not only compared with the open one:
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
+import enum
 import zoneinfo
-from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, bindparam, or_, select
@@ -54,17 +44,14 @@ from sqlalchemy.orm import Session
 from flowsuite.core.db import utc_now
 from flowsuite.core.secrets import ServerSecret
 from flowsuite.core.wiretext import PreparedQuery, PreparedWrite, execute_in_turn, timestamp_param, wire_text
-from flowsuite.iflow import fields
 from flowsuite.iflow.context import IFlowContext
-from flowsuite.iflow.errors import Checks, FieldError, Reply
-from flowsuite.iflow.fields import Form
-from flowsuite.iflow.messages import DEFAULT_LANGUAGE, check_message
+from flowsuite.iflow.errors import FieldError, ValidationFailed
 from flowsuite.iflow.models import Employee, IFlowSettings, LiveAttendanceInterval, RfidDevice
 from flowsuite.iflow.services.attendance import (
+    ClockAction,
     OpenInterval,
     Scan,
     decided_action,
-    local_time,
     lock_employee,
     open_interval,
     read_instant,
@@ -76,10 +63,6 @@ from flowsuite.iflow.services.attendance import (
 from flowsuite.iflow.services.employees import company_zone
 from flowsuite.tenancy.models import Company
 from flowsuite.tenancy.service import zone
-
-# A terminal's buffer is bounded; a larger batch is refused whole rather than half-applied.
-MAX_ROWS = 1000
-_SCAN_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,8 +191,9 @@ class _Badge:
     interval: OpenInterval | None
 
 
-def authenticate_scan(session: Session, secret: ServerSecret, serial: str, form: Form) -> IFlowContext | None:
-    """The scanning device's context, or None for no active device; carries the badge's read for the scan.
+def authenticate_scan(session: Session, secret: ServerSecret, serial: str, tag: str) -> IFlowContext | None:
+    """The context of the device with `serial`, or None for no active device; carries the read of the badge
+    `tag` for the scan.
 
     A badge scan is the terminals' hot path: resolving the device in the same round trip as the badge
     saves one per scan (bench/README.md). Tenant scoping holds: the employee is looked up in the
@@ -224,7 +208,7 @@ def authenticate_scan(session: Session, secret: ServerSecret, serial: str, form:
     (Closing the interval only if it is still open, and deciding again otherwise, would need the
     UPDATE's row count before the COMMIT that the pipeline sends with it: a round trip more.)
     """
-    params = {"serial_hash": secret.hash_token(serial), "rfid_tag": form.get("rfid_tag", "").strip()}
+    params = {"serial_hash": secret.hash_token(serial), "rfid_tag": tag}
     (_, rows), (_, interval_rows) = execute_in_turn(session, [(_SCANNER, params), (_BADGE_INTERVAL, params)])
     if not rows:
         return None
@@ -241,69 +225,106 @@ def authenticate_scan(session: Session, secret: ServerSecret, serial: str, form:
     return IFlowContext(company_id, None, "device", device_id, badge)
 
 
-def auto_attendance(session: Session, ctx: IFlowContext, form: Form) -> Reply:
+@dataclass(frozen=True, slots=True)
+class BadgeScan:
+    """A badge scanned now, at the device that authenticated (whose read of the badge the context carries)."""
+
+    tag: str
+
+
+@dataclass(frozen=True, slots=True)
+class BadgeScanned:
+    """The interval a scan opened or closed (naive UTC instants), whose it is, and the company's zone."""
+
+    employee_id: int
+    full_name: str
+    tag: str
+    action: ClockAction
+    check_in: dt.datetime
+    check_out: dt.datetime | None
+    zone: zoneinfo.ZoneInfo
+
+
+_ACTIONS = {action.value: action for action in ClockAction}
+
+
+def auto_attendance(session: Session, ctx: IFlowContext, scan: BadgeScan) -> BadgeScanned:
     """One badge scan now: checks the employee in, or out of their open interval, with the read that
-    authenticated the device (authenticate_scan) and one write."""
-    checks = Checks()
-    tag = fields.text(form, "rfid_tag", checks, required=True, max_length=64)
-    checks.raise_if_any()
-    assert tag is not None and isinstance(ctx.read_along, _Badge)
+    authenticated the device (authenticate_scan) and one write. ValidationFailed for an unknown or disabled
+    tag (`rfid_tag` / `rfid_unknown`) or a scan in the same second as the check-in (`duplicate_scan`)."""
+    assert isinstance(ctx.read_along, _Badge)
     badge = ctx.read_along
     if badge.employee_id is None:
-        checks.fail("rfid_tag", "rfid_unknown")
-        checks.raise_if_any()
-    assert badge.employee_id is not None
+        raise ValidationFailed([FieldError("rfid_tag", "rfid_unknown")])
+    assert badge.full_name is not None  # read with the employee
     instant = utc_now().replace(microsecond=0)
     action = decided_action(badge.interval, instant, badge.limit)
     if refused_scan(badge.interval, action, instant, badge.limit) is not None:
-        checks.fail("rfid_tag", "duplicate_scan")
-        checks.raise_if_any()
-    scan = Scan(ctx.company_id, badge.employee_id, action, instant, "rfid", ctx.device_id)
-    check_in, check_out = record_scan(session, badge.interval, scan, badge.limit)
-    tz = zone(badge.timezone)
-    body: dict[str, object] = {
-        "user_id": str(badge.employee_id),
-        "full_name": badge.full_name,
-        "rfid_tag": tag,
-        "action": action,
-        "check_in": local_time(check_in, tz),
-        "check_out": local_time(check_out, tz),
-    }
-    return Reply(body)
+        raise ValidationFailed([FieldError("rfid_tag", "duplicate_scan")])
+    recorded = Scan(ctx.company_id, badge.employee_id, action, instant, "rfid", ctx.device_id)
+    check_in, check_out = record_scan(session, badge.interval, recorded, badge.limit)
+    return BadgeScanned(
+        badge.employee_id, badge.full_name, scan.tag, _ACTIONS[action], check_in, check_out, zone(badge.timezone)
+    )
 
 
-def _rows(form: Form, checks: Checks) -> list[object]:
-    """`csv_data` as the list the terminal sent (each row is checked on its own later)."""
-    raw = fields.text(form, "csv_data", checks, required=True, max_length=MAX_ROWS * 200)
-    if not raw:
-        return []
-    try:
-        rows = json.loads(raw)
-    except ValueError:
-        rows = None
-    if not isinstance(rows, list):
-        checks.fail("csv_data", "valid_scan_list")
-        return []
-    if len(rows) > MAX_ROWS:
-        checks.fail("csv_data", "max_items", limit=str(MAX_ROWS))
-    return rows
+# ---- a terminal's buffered scans ------------------------------------------------------------------------
 
 
-def _row_text(row: Mapping[str, object], name: str) -> str:
-    value = row.get(name)
-    return value.strip() if isinstance(value, str) else ""
+@dataclass(frozen=True, slots=True)
+class OfflineScan:
+    """A buffered badge scan: the tag, and the company wall-clock date and time it was made at (naive)."""
+
+    tag: str
+    at: dt.datetime
 
 
-def _row_instant(row: Mapping[str, object], tz: zoneinfo.ZoneInfo) -> tuple[dt.datetime | None, FieldError | None]:
-    """The row's local date and time as a naive UTC instant, or the first check it fails."""
-    day = fields.parse_date(_row_text(row, "date"))
-    if day is None:
-        return None, FieldError("date", "valid_date")
-    clock = _row_text(row, "time")
-    if not _SCAN_TIME.fullmatch(clock):
-        return None, FieldError("time", "valid_scan_time")
-    local = dt.datetime.combine(day, dt.time.fromisoformat(clock), tzinfo=tz)
-    return local.astimezone(dt.UTC).replace(tzinfo=None), None
+@dataclass(frozen=True, slots=True)
+class StoreScans:
+    """A terminal's buffered scans in the order sent; a row the terminal sent malformed, as the check it failed."""
+
+    scans: list[OfflineScan | FieldError]
+
+
+class Refusal(enum.Enum):
+    """Why a buffered scan was not stored."""
+
+    MALFORMED = "malformed"
+    UNKNOWN_BADGE = "unknown_badge"
+    # It does not fit the employee's recorded intervals (the module's docstring).
+    MISPLACED = "misplaced"
+
+
+@dataclass(slots=True)
+class ScanOutcome:
+    """One scan's outcome: stored (no refusal), or refused and the check it failed. A check-in waiting for
+    its check-out (the module's docstring) may be refused after later scans are applied."""
+
+    refusal: Refusal | None = None
+    reason: FieldError | None = None
+
+    def refuse(self, refusal: Refusal, reason: FieldError) -> None:
+        self.refusal, self.reason = refusal, reason
+
+
+@dataclass(frozen=True, slots=True)
+class ScansStored:
+    """Each scan's outcome, in the order sent."""
+
+    outcomes: list[ScanOutcome] = field(default_factory=list)
+
+    @property
+    def refused(self) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.refusal is not None)
+
+    @property
+    def stored(self) -> int:
+        return len(self.outcomes) - self.refused
+
+
+def _instant(at: dt.datetime, tz: zoneinfo.ZoneInfo) -> dt.datetime:
+    """A company wall-clock time as a naive UTC instant."""
+    return at.replace(tzinfo=tz).astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def _is_boundary(intervals: list[Interval], instant: dt.datetime) -> bool:
@@ -323,7 +344,7 @@ def _next_check_in(intervals: list[Interval], instant: dt.datetime) -> dt.dateti
 class _Waiting:
     """A check-in before a recorded interval, not stored until it has a check-out before `before`."""
 
-    result: dict[str, object]
+    outcome: ScanOutcome
     scan: Scan
     before: dt.datetime
 
@@ -340,17 +361,13 @@ class _Person:
 class _Batch:
     """Applies one terminal's rows in order, remembering employees already found, locked and loaded."""
 
-    def __init__(self, session: Session, ctx: IFlowContext, language: str, rules: _Rules, since: dt.datetime | None):
+    def __init__(self, session: Session, ctx: IFlowContext, rules: _Rules, since: dt.datetime | None):
         self.session = session
         self.ctx = ctx
-        self.language = language
         self.rules = rules
         # The batch's earliest scan: no interval that ended before it matters to any row.
         self.since = since
         self.people: dict[str, _Person | None] = {}
-
-    def message(self, error: FieldError) -> str:
-        return check_message(self.language, error.check_name, error.field_name, error.values)
 
     def person(self, tag: str) -> _Person | None:
         if tag not in self.people:
@@ -366,37 +383,25 @@ class _Batch:
             self.people[tag] = person
         return self.people[tag]
 
-    def apply(self, row: object) -> dict[str, object]:
-        """The row's result; a row passing every check is recorded, any other writes nothing."""
-        mapping: Mapping[str, object] = row if isinstance(row, dict) else {}
-        result: dict[str, object] = {
-            "date": _row_text(mapping, "date"),
-            "time": _row_text(mapping, "time"),
-            "rfidTag": _row_text(mapping, "rfidTag"),
-            "error_authenticate": "",
-            "error_check_in_out": "",
-            "error_csv": "",
-        }
-        tag = _row_text(mapping, "rfidTag")
-        instant, malformed = _row_instant(mapping, self.rules.tz)
-        if not tag:
-            malformed = FieldError("rfidTag", "required")
-        if malformed is not None or instant is None:
-            result["error_csv"] = self.message(malformed or FieldError("csv_data", "valid_scan_list"))
-            return result
-        person = self.person(tag)
+    def apply(self, scan: OfflineScan | FieldError) -> ScanOutcome:
+        """The scan's outcome; a scan passing every check is recorded, any other writes nothing."""
+        outcome = ScanOutcome()
+        if isinstance(scan, FieldError):
+            outcome.refuse(Refusal.MALFORMED, scan)
+            return outcome
+        person = self.person(scan.tag)
         if person is None:
-            result["error_authenticate"] = self.message(FieldError("rfidTag", "rfid_unknown"))
-            return result
-        refusal = self.place(person, instant, result)
+            outcome.refuse(Refusal.UNKNOWN_BADGE, FieldError("rfidTag", "rfid_unknown"))
+            return outcome
+        refusal = self.place(person, _instant(scan.at, self.rules.tz), outcome)
         if refusal is not None:
-            result["error_check_in_out"] = self.message(refusal)
-        return result
+            outcome.refuse(Refusal.MISPLACED, refusal)
+        return outcome
 
     def scan(self, person: _Person, action: str, instant: dt.datetime) -> Scan:
         return Scan(self.ctx.company_id, person.id, action, instant, "rfid", self.ctx.device_id)
 
-    def place(self, person: _Person, instant: dt.datetime, result: dict[str, object]) -> FieldError | None:
+    def place(self, person: _Person, instant: dt.datetime, outcome: ScanOutcome) -> FieldError | None:
         """Records the scan where it falls among the person's intervals (module docstring), or says why not."""
         waiting = person.waiting
         if _is_boundary(person.intervals, instant) or (waiting is not None and waiting.scan.instant == instant):
@@ -412,7 +417,7 @@ class _Batch:
             self.settle(person)
         before = _next_check_in(person.intervals, instant)
         if before is not None:
-            person.waiting = _Waiting(result, self.scan(person, "check_in", instant), before)
+            person.waiting = _Waiting(outcome, self.scan(person, "check_in", instant), before)
             return None
         return self.clock(person, instant)
 
@@ -425,7 +430,7 @@ class _Batch:
             self.store_pair(person, waiting.scan, closing)
         else:
             person.waiting = None
-            waiting.result["error_check_in_out"] = self.message(FieldError("time", "overlaps_interval"))
+            waiting.outcome.refuse(Refusal.MISPLACED, FieldError("time", "overlaps_interval"))
 
     def store_pair(self, person: _Person, check_in: Scan, check_out: dt.datetime) -> None:
         record_pair(self.session, check_in, check_out)
@@ -455,21 +460,11 @@ class _Batch:
                 self.settle(person)
 
 
-def _earliest(rows: list[object], tz: zoneinfo.ZoneInfo) -> dt.datetime | None:
-    instants = [_row_instant(row, tz)[0] for row in rows if isinstance(row, dict)]
-    return min((instant for instant in instants if instant is not None), default=None)
-
-
-def store_attendances(session: Session, ctx: IFlowContext, form: Form) -> Reply:
+def store_attendances(session: Session, ctx: IFlowContext, command: StoreScans) -> ScansStored:
     """A terminal's buffered scans, each accepted or refused on its own (see the module's docstring)."""
-    checks = Checks()
-    rows = _rows(form, checks)
-    checks.raise_if_any()
-    language = form.get("api_language", "").strip() or DEFAULT_LANGUAGE
     rules = _Rules(company_zone(session, ctx), reset_limit(session, ctx.company_id))
-    batch = _Batch(session, ctx, language, rules, _earliest(rows, rules.tz))
-    results = [batch.apply(row) for row in rows]
+    instants = [_instant(scan.at, rules.tz) for scan in command.scans if isinstance(scan, OfflineScan)]
+    batch = _Batch(session, ctx, rules, min(instants, default=None))
+    stored = ScansStored([batch.apply(scan) for scan in command.scans])
     batch.finish()
-    refused = sum(1 for r in results if r["error_authenticate"] or r["error_check_in_out"] or r["error_csv"])
-    body: dict[str, object] = {"stored": len(results) - refused, "refused": refused, "attendances": results}
-    return Reply(body)
+    return stored

@@ -1,6 +1,7 @@
-"""Importing employees from a CSV file whose columns are the sync fields, through user/sync's own service.
+"""Importing employees from a CSV file whose columns are the sync fields (`flowsuite iflow import-employees`).
 
-A row is read into the service's command by user/sync's own reader of those fields (wire.sync), and each
+Not a service: a use of the wire adapter's reader by the CLI. A row is read into user/sync's command by
+user/sync's own reader of those fields (wire.sync), then run by its service (services.sync); each
 row is one sync in its own transaction, so a rejected row leaves the others standing and the checks, rules
 (required name, CNP check, unique CNP / ID card, team creation) and messages are exactly the API's. A row is
 matched by its `update_by` / `update_by_value` columns when the file has them, else by its CNP, else by its
