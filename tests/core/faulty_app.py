@@ -61,12 +61,12 @@ def _faulty(endpoint: Any) -> Any:
     route = endpoint.route
     if route is None:
         return dataclasses.replace(endpoint, parse=_no_command, run=_fault)
-    return dataclasses.replace(
-        endpoint,
-        parse=_no_command,
-        run=_fault,
-        route=lambda request: _faulty(dataclasses.replace(route(request), route=None)),
-    )
+
+    def faulty_route(request: Any) -> Any:
+        chosen = route(request)
+        return None if chosen is None else _faulty(dataclasses.replace(chosen, route=None))
+
+    return dataclasses.replace(endpoint, parse=_no_command, run=_fault, route=faulty_route)
 
 
 def create_faulty_app() -> DirectPaths:

@@ -64,8 +64,11 @@ class Access(Generic[Conn]):
     open: Callable[[Database], AbstractContextManager[Conn]]
 
 
-# Prepared reads on a bare autocommit connection: the hot read paths.
+# Prepared reads on a bare autocommit connection: the hot read paths, each a few indexed rows.
 READ: Access[ReadConnection] = Access("read", False, Database.reading)
+# The same, for a read whose cost grows with the rows it walks (a deep page, a long list): where the database
+# is a server it runs on a worker thread, so that it never holds the event loop while it waits.
+SCAN: Access[ReadConnection] = Access("scan", False, Database.reading)
 # ORM reads in a transaction that is rolled back: reports and anything that reads through the ORM.
 ORM_READ: Access[ReadSession] = Access("orm_read", False, Database.read_session)
 # Prepared writes on a bare connection in a write transaction.
@@ -211,8 +214,8 @@ class Endpoint(Generic[Req, Ctx, Conn, Cmd, Res]):
     resolve: Callable[[Conn, ServerSecret, Presented, Req, Caller], Ctx] | None = None
     openapi: OpenApi = field(default_factory=OpenApi)
     # For a path whose requests need different access by what they ask (the legacy api.php reads, or
-    # writes): the endpoint that serves this request instead.
-    route: Callable[[Req], Endpoint[Req, Ctx, Any, Any, Any]] | None = None
+    # writes; a deep page): the endpoint that serves this request instead, or None for this one.
+    route: Callable[[Req], Endpoint[Req, Ctx, Any, Any, Any] | None] | None = None
 
     @property
     def path(self) -> str:
@@ -363,7 +366,7 @@ def handler(face: Face[Req, Ctx], endpoint: Endpoint[Req, Ctx, Conn, Cmd, Res]) 
         except Exception:
             return face.incident(None, new_incident(info.path))
         caller = caller_of(http)
-        chosen = endpoint if endpoint.route is None else endpoint.route(request)
+        chosen = (endpoint.route(request) if endpoint.route is not None else None) or endpoint
         return await runtime.run(
             _attempts, runtime, face, chosen, request, presented, caller, meter, kind=chosen.access.kind
         )

@@ -20,12 +20,14 @@ T = TypeVar("T")
 Args = TypeVarTuple("Args")
 
 # Where each access kind's unit of work runs, by database: on a worker thread, or on the event loop.
-# SQLite answers in process within microseconds, and its work measured slower handed to threads; PostgreSQL
-# work mostly waits on round trips, which overlap on threads while the loop serves other requests (a deep
-# page on the loop stalls every other request of the worker). bench/README.md has the measurements.
+# SQLite answers in process within microseconds, and its work measured slower handed to threads. On
+# PostgreSQL a hand-over to a thread costs about as much CPU as a by-id read itself, so the quick reads stay
+# on the loop, while the reads that walk many rows, the reports and every write (which wait on round trips
+# and a commit) overlap on threads; a deep page on the loop stalled every other request of the worker.
+# bench/README.md has the measurements.
 ON_THREAD: dict[str, frozenset[str]] = {
     "sqlite": frozenset(),
-    "postgresql": frozenset({"read", "orm_read", "write", "orm_write", "pipelined_write"}),
+    "postgresql": frozenset({"scan", "orm_read", "write", "orm_write", "pipelined_write"}),
 }
 
 
@@ -55,7 +57,7 @@ class Runtime:
         """
         if kind not in self._on_thread:
             return work(*args)
-        limiter = self._readers if kind in ("read", "orm_read") else self._writers
+        limiter = self._readers if kind in ("read", "scan", "orm_read") else self._writers
         return await anyio.to_thread.run_sync(work, *args, limiter=limiter)
 
     @classmethod

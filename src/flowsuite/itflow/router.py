@@ -9,7 +9,7 @@ table of refusals: a failed operation answers the original's fixed message with 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -25,6 +25,7 @@ from flowsuite.core.http import DATABASE_BUSY, RETRY_AFTER, incident_message, js
 from flowsuite.core.pipeline import (
     ORM_WRITE,
     READ,
+    SCAN,
     Answered,
     Endpoint,
     EndpointInfo,
@@ -86,10 +87,14 @@ def parse_body(raw: bytes, content_type: str) -> dict[str, Any]:
     return body
 
 
+# A read's page size when it names none, as the original's.
+DEFAULT_LIMIT = 50
+
+
 def parse_page(query: dict[str, Any], body: dict[str, Any], max_page_size: int) -> Page:
     """limit (default 50) and offset (default 0), from the query string first, then the body."""
     values = {}
-    for name, default in (("limit", 50), ("offset", 0)):
+    for name, default in (("limit", DEFAULT_LIMIT), ("offset", 0)):
         raw = query.get(name)
         if raw is None:
             raw = body.get(name)
@@ -249,15 +254,16 @@ def endpoint_of(operation: Operation) -> ITFlowEndpoint:
     openapi = describe(operation, failure_message(operation), AUTH_FAILED)
     read, write = operation.read, operation.write
     if read is not None:
-        return Endpoint[ITFlowRequest, KeyContext, ReadConnection, RecordQuery, list[WireRow] | int](
+        deep: ITFlowEndpoint = Endpoint[ITFlowRequest, KeyContext, ReadConnection, RecordQuery, list[WireRow] | int](
             info,
             operation.summary,
-            READ,
+            SCAN,
             parse=_read_query,
             run=lambda connection, key, query: read(connection, key.scope, query),
             render=render,
             openapi=openapi,
         )
+        return replace(deep, access=READ, route=lambda request: deep if walks_many_rows(request) else None)
     assert write is not None
     return Endpoint[ITFlowRequest, KeyContext, Session, RecordWrite, int](
         info,
@@ -269,6 +275,25 @@ def endpoint_of(operation: Operation) -> ITFlowEndpoint:
         audit=_audit(operation),
         openapi=openapi,
     )
+
+
+# A page that skips or returns more rows than this is read on a worker thread where the database is a server.
+MANY_ROWS = 1_000
+
+
+def walks_many_rows(request: ITFlowRequest) -> bool:
+    """Whether the read asks for a page past MANY_ROWS rows (a malformed page is refused later, by parse)."""
+    rows = 0
+    for name, default in (("offset", 0), ("limit", DEFAULT_LIMIT)):
+        raw = request.query.get(name)
+        if raw is None:
+            raw = request.body.get(name)
+        try:
+            number = to_integer(name, raw)
+        except InvalidInput:
+            return False
+        rows += max(0, default if number is None else number)
+    return rows > MANY_ROWS
 
 
 def _header_safe(text: str) -> str:
