@@ -22,13 +22,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from flowsuite.core.audit import Actor, AuditEntry, Caller
-from flowsuite.core.db import ReadSession
+from flowsuite.core.db import ReadSession, WriteConnection
 from flowsuite.core.errors import AccessDenied, Conflict, DomainError, InvalidInput, NotFound
 from flowsuite.core.http import DATABASE_BUSY, RETRY_AFTER, incident_message, json_response
 from flowsuite.core.pipeline import (
     ORM_READ,
     ORM_WRITE,
     PIPELINED_WRITE,
+    WRITE,
     Access,
     Answered,
     Endpoint,
@@ -261,7 +262,7 @@ def resolve_scan(
     return context
 
 
-Conn = TypeVar("Conn", Session, ReadSession)
+Conn = TypeVar("Conn", Session, ReadSession, WriteConnection)
 Cmd = TypeVar("Cmd")
 Res = TypeVar("Res")
 IFlowEndpoint = Endpoint[IFlowRequest, IFlowContext, Any, Any, Any]
@@ -312,12 +313,12 @@ _CREDENTIALS = {
 
 
 def resolve_sync(
-    session: Session, secret: ServerSecret, presented: Presented, request: IFlowRequest, caller: Caller
+    connection: WriteConnection, secret: ServerSecret, presented: Presented, request: IFlowRequest, caller: Caller
 ) -> IFlowContext:
     """The API key, and the company's sync policy read along: the validator lists a strict company's
     refusal of an invalid CNP with the fields' failed checks."""
-    context = FACE.resolve(session, secret, presented, request, caller)
-    policy = sync.sync_policy(session, context.company_id)
+    context = FACE.resolve(connection, secret, presented, request, caller)
+    policy = sync.sync_policy(connection, context.company_id)
     return IFlowContext(context.company_id, context.credential_id, context.via, context.device_id, policy)
 
 
@@ -330,7 +331,7 @@ def _sync_reply(request: IFlowRequest, result: sync.Synced) -> Response:
     return reply(sync_wire.sync_reply(result), request.language)
 
 
-SYNC: Served[Session, sync.SyncEmployee, sync.Synced] = Served(_sync_command, sync.sync_user, _sync_reply)
+SYNC: Served[WriteConnection, sync.SyncEmployee, sync.Synced] = Served(_sync_command, sync.sync_user, _sync_reply)
 
 
 def _event(request: IFlowRequest, ctx: IFlowContext) -> events.AddEvent | events_wire.FailedEvent:
@@ -468,7 +469,7 @@ ENDPOINTS: tuple[IFlowEndpoint, ...] = (
     _endpoint(
         f"{PREFIX}/user/sync",
         SYNC,
-        ORM_WRITE,
+        WRITE,
         "user_sync",
         "Create or update one employee",
         ("api_key",),

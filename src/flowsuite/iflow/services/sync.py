@@ -20,7 +20,8 @@ from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.ro import cnp as romanian_cnp
 
 from flowsuite.core.db import utc_now
-from flowsuite.core.wiretext import PreparedQuery, PreparedWrite, insert_statement, timestamp_param
+from flowsuite.core.errors import NotFound
+from flowsuite.core.wiretext import PreparedQuery, PreparedWrite, Writable, insert_statement, timestamp_param
 from flowsuite.iflow.context import IFlowContext
 from flowsuite.iflow.errors import FieldError, ValidationFailed
 from flowsuite.iflow.keys import ensure_company_setup
@@ -216,17 +217,20 @@ def _bound(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def sync_policy(session: Session, company_id: int) -> SyncPolicy:
-    """The company's sync settings (its iFlow settings made on first use)."""
-    _, rows = _SETTINGS_READ.execute(session, {"company_id": company_id})
+def sync_policy(connection: Writable, company_id: int) -> SyncPolicy:
+    """The company's sync settings. An ORM session makes them on first use (the CSV import of a new company);
+    over the API they exist already, made with the company's first iFlow key."""
+    _, rows = _SETTINGS_READ.execute(connection, {"company_id": company_id})
     if not rows:
-        settings = ensure_company_setup(session, company_id)
+        if not isinstance(connection, Session):
+            raise NotFound("This company has no iFlow settings yet: issue it an iFlow key first.")
+        settings = ensure_company_setup(connection, company_id)
         return SyncPolicy(settings.strict_cnp, settings.daily_norm_hours)
     strict, norm = rows[0]
     return SyncPolicy(bool(strict), int(norm))
 
 
-def _team_id(session: Session, company_id: int, name: str) -> int:
+def _team_id(session: Writable, company_id: int, name: str) -> int:
     """The id of the company's team called `name`, created if missing."""
     _, rows = _TEAM_ID.execute(session, {"company_id": company_id, "name": name})
     if rows:
@@ -237,7 +241,7 @@ def _team_id(session: Session, company_id: int, name: str) -> int:
 
 
 def _holders(
-    session: Session, company_id: int, find_by: str, value: str, changes: Mapping[str, Any]
+    session: Writable, company_id: int, find_by: str, value: str, changes: Mapping[str, Any]
 ) -> list[dict[str, Any]]:
     params: dict[str, Any] = {"company_id": company_id}
     for column in _IDENTIFIERS:
@@ -259,7 +263,7 @@ def _record(values: dict[str, Any], team_name: str) -> EmployeeRecord:
     return cast(EmployeeRecord, values)
 
 
-def sync_user(session: Session, ctx: IFlowContext, command: SyncEmployee) -> Synced:
+def sync_user(session: Writable, ctx: IFlowContext, command: SyncEmployee) -> Synced:
     """Updates the employee found by the command's identifier, or creates one; refuses (ValidationFailed)
     a new employee without a name, a blank name, a CNP or ID card another employee holds, and an invalid
     CNP where the company's policy is strict.
