@@ -32,6 +32,11 @@ ON_THREAD: dict[str, frozenset[str]] = {
 }
 
 
+# Reads that walk many rows hold the interpreter while they turn rows into text: more of them at once than
+# this only queue for it and slow the quick requests the event loop serves meanwhile (bench/README.md).
+SCANS_AT_ONCE = 2
+
+
 @dataclass
 class Runtime:
     settings: Settings
@@ -42,11 +47,13 @@ class Runtime:
     database_checked: bool = True
     # Worker threads for database work, no more per pool than the pool keeps connections (see core.db).
     _readers: CapacityLimiter = field(init=False)
+    _scanners: CapacityLimiter = field(init=False)
     _writers: CapacityLimiter = field(init=False)
     _on_thread: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
         self._readers = CapacityLimiter(SERVER_POOL_SIZE)
+        self._scanners = CapacityLimiter(SCANS_AT_ONCE)
         self._writers = CapacityLimiter(SERVER_POOL_SIZE)
         self._on_thread = ON_THREAD.get(self.db.dialect_name, frozenset())
 
@@ -58,8 +65,12 @@ class Runtime:
         """
         if kind not in self._on_thread:
             return work(*args)
-        limiter = self._readers if kind in ("read", "scan", "orm_read") else self._writers
+        limiter = self._writers if self._writes(kind) else self._scanners if kind == "scan" else self._readers
         return await anyio.to_thread.run_sync(work, *args, limiter=limiter)
+
+    @staticmethod
+    def _writes(kind: str) -> bool:
+        return kind in ("write", "orm_write", "pipelined_write")
 
     @classmethod
     def start(cls, settings: Settings, ledger: Ledger, *, require_database: bool = True) -> Runtime:
