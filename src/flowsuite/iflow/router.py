@@ -334,55 +334,28 @@ def _sync_reply(request: IFlowRequest, result: sync.Synced) -> Response:
 SYNC: Served[WriteConnection, sync.SyncEmployee, sync.Synced] = Served(_sync_command, sync.sync_user, _sync_reply)
 
 
-def _event(request: IFlowRequest, ctx: IFlowContext) -> events.AddEvent | events_wire.FailedEvent:
-    return events_wire.read_event(request.form)
+def form_served(
+    read: Callable[[Form], Cmd], run: Callable[[Conn, IFlowContext, Cmd], Res], write: Callable[[Res], Reply]
+) -> Served[Conn, Cmd, Res]:
+    """A service whose command is read from the form alone and whose result is written as an `api_reply`."""
+    return Served(
+        lambda request, _ctx: read(request.form),
+        run,
+        lambda request, result: reply(write(result), request.language),
+    )
 
 
-def _event_reply(request: IFlowRequest, result: events.EventAdded) -> Response:
-    return reply(events_wire.event_reply(result), request.language)
-
-
-EVENT: Served[Session, events.AddEvent | events_wire.FailedEvent, events.EventAdded] = Served(
-    _event, events_wire.add_event, _event_reply
+EVENT: Served[Session, events.AddEvent | events_wire.FailedEvent, events.EventAdded] = form_served(
+    events_wire.read_event, events_wire.add_event, events_wire.event_reply
 )
-
-
-def _approval(request: IFlowRequest, ctx: IFlowContext) -> events.SetApproveStatus | events_wire.FailedApproval:
-    return events_wire.read_approval(request.form)
-
-
-def _approval_reply(request: IFlowRequest, result: events.ApproveStatusSet) -> Response:
-    return reply(events_wire.approval_reply(result), request.language)
-
-
-APPROVAL: Served[Session, events.SetApproveStatus | events_wire.FailedApproval, events.ApproveStatusSet] = Served(
-    _approval, events_wire.set_approve_status, _approval_reply
+APPROVAL: Served[Session, events.SetApproveStatus | events_wire.FailedApproval, events.ApproveStatusSet] = form_served(
+    events_wire.read_approval, events_wire.set_approve_status, events_wire.approval_reply
 )
-
-
-def _clock(request: IFlowRequest, ctx: IFlowContext) -> attendance.Clock | FailedForm:
-    return clock_wire.read_clock(request.form)
-
-
-def _clock_reply(request: IFlowRequest, result: attendance.Clocked) -> Response:
-    return reply(clock_wire.clock_reply(result), request.language)
-
-
-CLOCK: Served[Session, attendance.Clock | FailedForm, attendance.Clocked] = Served(
-    _clock, clock_wire.clock, _clock_reply
+CLOCK: Served[Session, attendance.Clock | FailedForm, attendance.Clocked] = form_served(
+    clock_wire.read_clock, clock_wire.clock, clock_wire.clock_reply
 )
-
-
-def _plan(request: IFlowRequest, ctx: IFlowContext) -> schedule.PlanDay | FailedForm:
-    return schedule_wire.read_plan(request.form)
-
-
-def _plan_reply(request: IFlowRequest, result: schedule.DayPlanned) -> Response:
-    return reply(schedule_wire.plan_reply(result), request.language)
-
-
-PLAN: Served[Session, schedule.PlanDay | FailedForm, schedule.DayPlanned] = Served(
-    _plan, schedule_wire.set_work_schedule, _plan_reply
+PLAN: Served[Session, schedule.PlanDay | FailedForm, schedule.DayPlanned] = form_served(
+    schedule_wire.read_plan, schedule_wire.set_work_schedule, schedule_wire.plan_reply
 )
 
 
